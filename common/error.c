@@ -156,7 +156,11 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_CARD_SIGNATURE:
 		return "a card signature does not verify";
 	case IPPYO_ERR_NOT_ON_ROLL:
-		return "chain entries and store (-200 .. -239)";
+		return "the certificate is not on the voter roll";
+	case IPPYO_ERR_CRL_INVALID:
+		return "the CRL is stale, not yet valid, badly signed or missing";
+	case IPPYO_ERR_CARD_AMBIGUOUS:
+		return "several My Number cards are present: choose a reader";
 	case IPPYO_ERR_ENTRY_FORMAT:
 		return "entry format";
 	case IPPYO_ERR_ENTRY_TYPE:

@@ -96,6 +96,8 @@ enum {
 	IPPYO_ERR_CERT_REVOKED = -176,
 	IPPYO_ERR_CARD_SIGNATURE = -177,  /* a card signature does not verify */
 	IPPYO_ERR_NOT_ON_ROLL = -178,
+	IPPYO_ERR_CRL_INVALID = -179,     /* CRL stale, not yet valid, badly signed or missing */
+	IPPYO_ERR_CARD_AMBIGUOUS = -180,  /* several My Number cards: a reader must be chosen */
 
 	/* chain entries and store (-200 .. -239) */
 	IPPYO_ERR_ENTRY_FORMAT = -200,
