@@ -85,6 +85,8 @@ ippyo_strerror(int err)
 		return "a total above the search bound";
 	case IPPYO_ERR_BAD_DECRYPTION:
 		return "a partial decryption's proof fails";
+	case IPPYO_ERR_CEREMONY_MISMATCH:
+		return "a ceremony file for another t, n, sender or recipient";
 	case IPPYO_ERR_BAD_INCLUSION:
 		return "bad inclusion";
 	case IPPYO_ERR_BAD_CONSISTENCY:

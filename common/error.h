@@ -56,6 +56,7 @@ enum {
 	IPPYO_ERR_DUPLICATE_TRUSTEE = -95,
 	IPPYO_ERR_DLOG_OUT_OF_RANGE = -96,/* a total above the search bound */
 	IPPYO_ERR_BAD_DECRYPTION = -97,   /* a partial decryption's proof fails */
+	IPPYO_ERR_CEREMONY_MISMATCH = -98,/* a ceremony file for another t, n, sender or recipient */
 
 	/* log: Merkle proofs, notes, checkpoints, tiles (-120 .. -159) */
 	IPPYO_ERR_BAD_INCLUSION = -120,
