@@ -68,7 +68,15 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_BATCH_FAILED:
 		return "some item of a batch did not verify";
 	case IPPYO_ERR_BAD_TRACKING_CODE:
-		return "key ceremony and decryption (-90 .. -119)";
+		return "a tracking code does not match the ballot";
+	case IPPYO_ERR_OVERVOTE:
+		return "more selections than the contest's max";
+	case IPPYO_ERR_UNDERVOTE:
+		return "fewer selections than the contest's min";
+	case IPPYO_ERR_BAD_OPTION:
+		return "a contest or option index outside the manifest";
+	case IPPYO_ERR_BAD_ROLL:
+		return "a voter roll file that breaks its format";
 	case IPPYO_ERR_BAD_THRESHOLD:
 		return "t, n or a trustee index out of range";
 	case IPPYO_ERR_BAD_SHARE:

@@ -46,6 +46,10 @@ enum {
 	IPPYO_ERR_BAD_MANIFEST = -56,     /* a manifest that breaks a rule of the format */
 	IPPYO_ERR_BATCH_FAILED = -57,     /* some item of a batch did not verify */
 	IPPYO_ERR_BAD_TRACKING_CODE = -58,
+	IPPYO_ERR_OVERVOTE = -59,         /* more selections than the contest's max */
+	IPPYO_ERR_UNDERVOTE = -60,        /* fewer selections than the contest's min */
+	IPPYO_ERR_BAD_OPTION = -61,       /* a contest or option index outside the manifest */
+	IPPYO_ERR_BAD_ROLL = -62,         /* a voter roll file that breaks its format */
 
 	/* key ceremony and decryption (-90 .. -119) */
 	IPPYO_ERR_BAD_THRESHOLD = -90,    /* t, n or a trustee index out of range */
