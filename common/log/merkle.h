@@ -98,11 +98,11 @@ int ippyo_merkle_inclusion_root(ippyo_merkle_hasher *h, uint64_t index, uint64_t
     uint8_t root[IPPYO_HASH_BYTES]) IPPYO_WUR;
 
 /*
- * RFC 9162 §2.1.4.2 with the caller-side checks: size1 <= size2
- * (IPPYO_ERR_INDEX_RANGE); equal sizes need an empty proof and equal roots;
- * a proof from size 0 to a larger size is meaningless and rejected
- * (IPPYO_ERR_INDEX_RANGE); a proof of the wrong length is
- * IPPYO_ERR_PROOF_LENGTH; wrong roots or hashes IPPYO_ERR_BAD_CONSISTENCY.
+ * RFC 9162 §2.1.4.2 with the caller-side checks: 0 < size1 <= size2, else
+ * IPPYO_ERR_INDEX_RANGE (a proof from the empty tree is meaningless, as in
+ * transparency-dev/merkle); equal sizes need an empty proof and identical
+ * root bytes; otherwise both roots are 32 bytes. A proof of the wrong
+ * length is IPPYO_ERR_PROOF_LENGTH; wrong roots IPPYO_ERR_BAD_CONSISTENCY.
  */
 int ippyo_merkle_verify_consistency(ippyo_merkle_hasher *h, uint64_t size1, uint64_t size2,
     const ippyo_merkle_proof *proof, const uint8_t *root1, size_t root1_len,
