@@ -49,7 +49,10 @@ int ippyo_ciphertext_set(ippyo_ciphertext *ct, const ippyo_point *alpha,
 
 /*
  * ct = (r·G, m·G + r·K), every multiplication fixed-base and constant time
- * in r and m. r must be non-zero (IPPYO_ERR_SCALAR_ZERO); m any value.
+ * in r. For m in {0, 1} (a selection) the time does not depend on m either
+ * (β is chosen between r·K and r·K + G without a branch); a larger m (only
+ * for tests and sums) costs one more fixed-base multiplication. r must be
+ * non-zero (IPPYO_ERR_SCALAR_ZERO).
  */
 int ippyo_ciphertext_encrypt(ippyo_ciphertext *ct, const ippyo_election_key *key,
     uint64_t m, const ippyo_scalar *r) IPPYO_WUR;

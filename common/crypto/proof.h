@@ -80,14 +80,30 @@ int ippyo_range_proof_prove(ippyo_range_proof *p, const ippyo_proof_statement *s
     uint64_t m, const ippyo_scalar *r, const uint8_t seed[IPPYO_SEED_BYTES]) IPPYO_WUR;
 
 /*
+ * Proves n statements at once (e.g. all selections of a ballot and its
+ * contest proofs), byte for byte the same proofs as n single calls, but the
+ * points of all transcripts are encoded with one field inversion.
+ */
+int ippyo_range_proof_prove_many(size_t n, ippyo_range_proof *const *p,
+    const ippyo_proof_statement *const *st, const uint64_t *m, const ippyo_scalar *const *r,
+    const uint8_t seed[IPPYO_SEED_BYTES]) IPPYO_WUR;
+
+/*
  * Like ippyo_range_proof_prove but without the range check on m: the honest
  * prover forced to run on a value it cannot prove (tests show that such a
- * "proof" fails verification). Never use it to build a ballot.
+ * "proof" fails verification). m may be negative (a ciphertext of −1 made
+ * by hand); the branch nearest to m is treated as the real one. Never use
+ * it to build a ballot.
  */
 int ippyo_range_proof_prove_unchecked(ippyo_range_proof *p, const ippyo_proof_statement *st,
-    uint64_t m, const ippyo_scalar *r, const uint8_t seed[IPPYO_SEED_BYTES]) IPPYO_WUR;
+    int64_t m, const ippyo_scalar *r, const uint8_t seed[IPPYO_SEED_BYTES]) IPPYO_WUR;
 
-/* 0, IPPYO_ERR_BAD_PROOF, or IPPYO_ERR_INVALID_ARGUMENT (shape mismatch). */
+/*
+ * 0, IPPYO_ERR_BAD_PROOF, or IPPYO_ERR_INVALID_ARGUMENT (shape mismatch).
+ * Checks Σ c_j = c exactly and the 2·(max − min + 1) equations as one
+ * random linear combination (128-bit CSPRNG weights: a false proof passes
+ * with probability below 2^-128), i.e. a batch of one (batch.h).
+ */
 int ippyo_range_proof_verify(const ippyo_range_proof *p, const ippyo_proof_statement *st) IPPYO_WUR;
 
 /*
