@@ -1,0 +1,99 @@
+/* ippyo-chaind — the server: all parts wired together. */
+#include "chain-daemon.h"
+
+#include <string.h>
+
+#include "chain-error.h"
+#include "error.h"
+
+typedef struct {
+	ChainElection *el;
+	gboolean closed;
+} ScanCtx;
+
+static gboolean
+scan_entry(guint64 index, const guint8 *data, gsize len, const guint8 leaf[CHAIN_HASH_BYTES],
+    gpointer user_data, GError **error)
+{
+	ScanCtx *ctx = user_data;
+
+	if (chain_election_entry_is_close(ctx->el, data, len))
+		ctx->closed = TRUE;
+	return TRUE;
+}
+
+ChainDaemon *
+chain_daemon_new(ChainConfig *config, GError **error)
+{
+	ChainDaemon *d = g_new0(ChainDaemon, 1);
+	ScanCtx scan = { 0 };
+
+	d->config = config;
+	d->context = g_main_context_ref_thread_default();
+	d->election = chain_election_load(config, error);
+	if (d->election == NULL)
+		goto fail;
+	d->log = chain_log_open(config->database, chain_election_entry0(d->election),
+	    chain_election_origin(d->election), chain_election_signer(d->election), error);
+	if (d->log == NULL)
+		goto fail;
+	d->reader = chain_store_open(config->database, chain_election_entry0(d->election), error);
+	if (d->reader == NULL)
+		goto fail;
+	scan.el = d->election;
+	if (!chain_store_foreach(d->reader, 1, scan_entry, &scan, error))
+		goto fail;
+	if (config->witnesses->len > 0) {
+		d->witnesses = chain_witnesses_new(config, error);
+		if (d->witnesses == NULL)
+			goto fail;
+	}
+	d->seq = chain_sequencer_start(d->log, d->witnesses, config->batch_max_entries,
+	    config->batch_max_ms, scan.closed, error);
+	if (d->seq == NULL)
+		goto fail;
+	d->validator = chain_validator_new(d, config->workers, config->queue_limit);
+	if (!chain_http_start(d, error))
+		goto fail;
+	if (config->port_file != NULL) {
+		g_autofree char *s = g_strdup_printf("%u\n", d->port);
+
+		if (!g_file_set_contents(config->port_file, s, -1, error))
+			goto fail;
+	}
+	return d;
+fail:
+	chain_daemon_free(d);
+	return NULL;
+}
+
+void
+chain_daemon_drain(ChainDaemon *d)
+{
+	g_atomic_int_set(&d->draining, TRUE);
+	if (d->server != NULL)
+		soup_server_disconnect(d->server);
+	/* Every request already taken is validated, sequenced and answered. */
+	chain_validator_free(d->validator);
+	d->validator = NULL;
+	if (d->seq != NULL)
+		chain_sequencer_stop(d->seq);
+	while (g_atomic_int_get(&d->inflight) > 0)
+		g_main_context_iteration(d->context, TRUE);
+}
+
+void
+chain_daemon_free(ChainDaemon *d)
+{
+	if (d == NULL)
+		return;
+	chain_daemon_drain(d);
+	g_clear_object(&d->server);
+	chain_sequencer_free(d->seq);
+	chain_witnesses_free(d->witnesses);
+	chain_store_close(d->reader);
+	chain_log_free(d->log);
+	chain_election_free(d->election);
+	g_main_context_unref(d->context);
+	g_free(d);
+}
