@@ -176,10 +176,106 @@ test_merkle(void)
 	g_free(v);
 }
 
+static void
+check_note_vector(json_t *v)
+{
+	const char *source, *vkey, *text, *line, *skey = NULL;
+	ippyo_note_verifier *ver = NULL, *ver2 = NULL;
+	ippyo_note_signer *sig = NULL;
+	const ippyo_note_verifier *keys[1];
+	ippyo_note *n = NULL, *n2 = NULL;
+	json_error_t jerr;
+	ippyo_buf *b;
+	char *s, *msg;
+	int verified[1];
+
+	if (json_unpack_ex(v, &jerr, JSON_STRICT, "{s:s, s?s, s:s, s:s, s:s}",
+	    "source", &source, "signer_key", &skey, "verifier_key", &vkey,
+	    "note_text", &text, "signature_line", &line) != 0)
+		g_error("signed-note.json: %s", jerr.text);
+	g_test_message("signed-note: %s", source);
+
+	/* The verifier key parses and prints back byte for byte. */
+	g_assert_cmpint(ippyo_note_verifier_parse(vkey, &ver), ==, 0);
+	g_assert_cmpint(ippyo_note_verifier_string(ver, &s), ==, 0);
+	g_assert_cmpstr(s, ==, vkey);
+	OPENSSL_free(s);
+
+	/* The note verifies. */
+	msg = g_strconcat(text, "\n", line, NULL);
+	g_assert_cmpint(ippyo_note_parse((const uint8_t *)msg, strlen(msg), &n), ==, 0);
+	g_assert_cmpmem(n->text, n->text_len, text, strlen(text));
+	keys[0] = ver;
+	g_assert_cmpint(ippyo_note_verify(n, keys, 1, verified, NULL), ==, 0);
+	g_assert_cmpint(verified[0], ==, 1);
+	/* It serialises back to the same bytes. */
+	b = ippyo_buf_new(65536);
+	g_assert_cmpint(ippyo_note_serialize(n, b), ==, 0);
+	g_assert_cmpmem(ippyo_buf_data(b), ippyo_buf_len(b), msg, strlen(msg));
+	ippyo_buf_free(b);
+	/* A changed text does not verify. */
+	n->text[0] ^= 1;
+	g_assert_cmpint(ippyo_note_verify(n, keys, 1, NULL, NULL), ==, IPPYO_ERR_NOTE_SIGNATURE);
+
+	if (skey != NULL) {
+		/* Reproduce the signature line from the private key. */
+		g_assert_cmpint(ippyo_note_signer_parse(skey, &sig), ==, 0);
+		g_assert_cmpint(ippyo_note_signer_string(sig, &s), ==, 0);
+		g_assert_cmpstr(s, ==, skey);
+		OPENSSL_clear_free(s, strlen(s));
+		g_assert_cmpint(ippyo_note_signer_verifier(sig, &ver2), ==, 0);
+		g_assert_cmpint(ippyo_note_verifier_string(ver2, &s), ==, 0);
+		g_assert_cmpstr(s, ==, vkey);
+		OPENSSL_free(s);
+		g_assert_cmpint(ippyo_note_new((const uint8_t *)text, strlen(text), &n2), ==, 0);
+		g_assert_cmpint(ippyo_note_sign(n2, sig), ==, 0);
+		g_assert_cmpint(ippyo_note_sig_line(n2->sigs[0].name, n2->sigs[0].key_id,
+		    n2->sigs[0].sig, n2->sigs[0].sig_len, &s), ==, 0);
+		g_assert_cmpstr(s, ==, line);
+		OPENSSL_free(s);
+		b = ippyo_buf_new(65536);
+		g_assert_cmpint(ippyo_note_serialize(n2, b), ==, 0);
+		g_assert_cmpmem(ippyo_buf_data(b), ippyo_buf_len(b), msg, strlen(msg));
+		ippyo_buf_free(b);
+	}
+	ippyo_note_free(n);
+	ippyo_note_free(n2);
+	ippyo_note_signer_free(sig);
+	ippyo_note_verifier_free(ver);
+	ippyo_note_verifier_free(ver2);
+	g_free(msg);
+}
+
+static void
+test_signed_note(void)
+{
+	char *v = vectors_dir();
+	char *path = g_build_filename(v, "signed-note.json", NULL);
+	json_error_t jerr;
+	json_t *j, *arr;
+	const char *desc;
+	size_t i;
+
+	j = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (j == NULL)
+		g_error("%s: %s", path, jerr.text);
+	if (json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:o}", "description", &desc,
+	    "vectors", &arr) != 0)
+		g_error("%s: %s", path, jerr.text);
+	g_assert_true(json_is_array(arr));
+	g_assert_cmpuint(json_array_size(arr), >=, 2);
+	for (i = 0; i < json_array_size(arr); i++)
+		check_note_vector(json_array_get(arr, i));
+	json_decref(j);
+	g_free(path);
+	g_free(v);
+}
+
 int
 main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ippyo/vectors/merkle", test_merkle);
+	g_test_add_func("/ippyo/vectors/signed-note", test_signed_note);
 	return g_test_run();
 }
