@@ -129,6 +129,8 @@ ippyo_strerror(int err)
 		return "receipt format";
 	case IPPYO_ERR_FORK:
 		return "two signed checkpoints that are not consistent";
+	case IPPYO_ERR_POLICY_FORMAT:
+		return "malformed witness policy";
 	case IPPYO_ERR_PCSC_UNAVAILABLE:
 		return "no PC/SC service (pcscd)";
 	case IPPYO_ERR_NO_READER:

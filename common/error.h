@@ -80,6 +80,7 @@ enum {
 	IPPYO_ERR_ROOT_MISMATCH = -134,   /* a recomputed root differs from the signed one */
 	IPPYO_ERR_RECEIPT_FORMAT = -135,
 	IPPYO_ERR_FORK = -136,            /* two signed checkpoints that are not consistent */
+	IPPYO_ERR_POLICY_FORMAT = -137,   /* a malformed tlog-policy text */
 
 	/* card (-160 .. -199) */
 	IPPYO_ERR_PCSC_UNAVAILABLE = -160,/* no PC/SC service (pcscd) */

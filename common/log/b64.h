@@ -20,3 +20,8 @@ int ippyo_b64_decode(const char *in, size_t in_len, uint8_t *out, size_t cap,
     size_t *out_len) IPPYO_WUR;
 /* Decoded length of a valid encoding of in_len characters ending in pad '='. */
 size_t ippyo_b64_decoded_max(size_t in_len);
+
+/* A decimal without leading zeros ("0" alone is zero) that fits in 64 bits. */
+int ippyo_log_parse_u64(const char *s, size_t len, uint64_t *out) IPPYO_WUR;
+/* Appends the decimal form of v. */
+int ippyo_log_put_u64(ippyo_buf *out, uint64_t v) IPPYO_WUR;

@@ -16,6 +16,7 @@
  *   quorum <name>|none
  * Log vkeys are type 0x01, witness vkeys type 0x04. Names are defined
  * before use, a member at most once per group, exactly one quorum line.
+ * Parse errors are IPPYO_ERR_POLICY_FORMAT (IPPYO_ERR_BAD_KEY for a key).
  */
 #define IPPYO_POLICY_MAX_BYTES (64u * 1024)
 #define IPPYO_POLICY_MAX_LOGS 32

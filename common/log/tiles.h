@@ -32,7 +32,7 @@
 unsigned ippyo_tile_width(uint64_t size, int level, uint64_t n);
 /* Number of tiles (full and partial) at `level` for `size`. */
 uint64_t ippyo_tile_count(uint64_t size, int level);
-/* Highest level with a tile for `size` (0 for sizes 0..256, -1 for 0). */
+/* Highest level with a tile for `size` (-1 for the empty tree). */
 int ippyo_tile_top_level(uint64_t size);
 
 /* Writes the path (without prefix) into out (IPPYO_TILE_MAX_PATH bytes);
