@@ -334,19 +334,25 @@ static int
 eval_points(ippyo_point *out, ippyo_point *const *P, uint32_t t, uint32_t j)
 {
 	ippyo_scalar *js = NULL;
-	int e;
+	ippyo_point *acc = NULL, *tmp = NULL;
+	int e = IPPYO_ERR_ALLOC;
 
-	if ((js = ippyo_scalar_new()) == NULL)
-		return IPPYO_ERR_ALLOC;
-	if ((e = ippyo_scalar_set_u64(js, j)) != 0 || (e = ippyo_point_copy(out, P[t - 1])) != 0)
+	if ((js = ippyo_scalar_new()) == NULL || (acc = ippyo_point_new()) == NULL ||
+	    (tmp = ippyo_point_new()) == NULL)
+		goto out;
+	if ((e = ippyo_scalar_set_u64(js, j)) != 0 || (e = ippyo_point_copy(acc, P[t - 1])) != 0)
 		goto out;
 	for (uint32_t k = t - 1; k-- > 0;) {
-		if ((e = ippyo_point_mul(out, js, out)) != 0 ||
-		    (e = ippyo_point_add(out, out, P[k])) != 0)
+		/* acc = j·acc + P_k (no aliasing of the multiplication's input and output) */
+		if ((e = ippyo_point_mul(tmp, js, acc)) != 0 ||
+		    (e = ippyo_point_add(acc, tmp, P[k])) != 0)
 			goto out;
 	}
+	e = ippyo_point_copy(out, acc);
 out:
 	ippyo_scalar_free(js);
+	ippyo_point_free(acc);
+	ippyo_point_free(tmp);
 	return e;
 }
 

@@ -216,9 +216,9 @@ ippyo_decrypt_combine(ippyo_point *M, const ippyo_ciphertext *ct,
 	if (trustees < 1 || trustees > IPPYO_CEREMONY_MAX_TRUSTEES || threshold < 1 ||
 	    threshold > trustees)
 		return IPPYO_ERR_BAD_THRESHOLD;
-	if (count > trustees)
-		return count > IPPYO_CEREMONY_MAX_TRUSTEES ? IPPYO_ERR_LIMIT :
-		    IPPYO_ERR_DUPLICATE_TRUSTEE;   /* more than n: one must repeat or be out of range */
+	/* More than n (<= 64) entries: the loop finds a repeat or an index out of range. */
+	if (count > IPPYO_CEREMONY_MAX_TRUSTEES)
+		return IPPYO_ERR_LIMIT;
 	for (size_t i = 0; i < count; i++) {
 		uint32_t j = parts[i]->trustee;
 
