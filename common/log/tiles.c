@@ -106,7 +106,7 @@ ippyo_tile_path_parse(const char *path, int *level, uint64_t *n, unsigned *width
 {
 	char again[IPPYO_TILE_MAX_PATH];
 	const char *p, *slash;
-	uint64_t v = 0, w = IPPYO_TILE_WIDTH, lv;
+	uint64_t v = 0, w = IPPYO_TILE_WIDTH, lv, g;
 	int lvl;
 
 	*level = 0;
@@ -132,17 +132,19 @@ ippyo_tile_path_parse(const char *path, int *level, uint64_t *n, unsigned *width
 		if (*p == 'x') {
 			if (!digit3(p + 1) || p[4] != '/')
 				return IPPYO_ERR_TILE_FORMAT;
-			if (v > (UINT64_MAX - 999) / 1000)
+			g = (uint64_t)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
+			if (v > (UINT64_MAX - g) / 1000)
 				return IPPYO_ERR_TILE_FORMAT;
-			v = v * 1000 + (uint64_t)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
+			v = v * 1000 + g;
 			p += 5;
 			continue;
 		}
 		if (!digit3(p))
 			return IPPYO_ERR_TILE_FORMAT;
-		if (v > (UINT64_MAX - 999) / 1000)
+		g = (uint64_t)((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'));
+		if (v > (UINT64_MAX - g) / 1000)
 			return IPPYO_ERR_TILE_FORMAT;
-		v = v * 1000 + (uint64_t)((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'));
+		v = v * 1000 + g;
 		p += 3;
 		break;
 	}
