@@ -1,0 +1,196 @@
+/* ippyo — Ed25519 and RSA signatures on OpenSSL's EVP interface. */
+#include "signature.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#include "../crypto/hash.h"
+#include "../error.h"
+
+int
+ippyo_ed25519_public(const uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES],
+    uint8_t pk[IPPYO_ED25519_PUBLIC_BYTES])
+{
+	EVP_PKEY *key;
+	size_t len = IPPYO_ED25519_PUBLIC_BYTES;
+	int r = IPPYO_ERR_INTERNAL;
+
+	memset(pk, 0, IPPYO_ED25519_PUBLIC_BYTES);
+	if ((key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk,
+	    IPPYO_ED25519_PRIVATE_BYTES)) == NULL)
+		return IPPYO_ERR_BAD_KEY;
+	if (EVP_PKEY_get_raw_public_key(key, pk, &len) == 1 && len == IPPYO_ED25519_PUBLIC_BYTES)
+		r = 0;
+	EVP_PKEY_free(key);
+	return r;
+}
+
+int
+ippyo_ed25519_keygen(uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES],
+    uint8_t pk[IPPYO_ED25519_PUBLIC_BYTES])
+{
+	int r;
+
+	if (RAND_priv_bytes(sk, IPPYO_ED25519_PRIVATE_BYTES) != 1) {
+		OPENSSL_cleanse(sk, IPPYO_ED25519_PRIVATE_BYTES);
+		return IPPYO_ERR_RANDOM;
+	}
+	if ((r = ippyo_ed25519_public(sk, pk)) != 0)
+		OPENSSL_cleanse(sk, IPPYO_ED25519_PRIVATE_BYTES);
+	return r;
+}
+
+static ippyo_transcript *
+officials_message(const char *purpose, const uint8_t *msg, size_t len)
+{
+	ippyo_transcript *t;
+
+	if ((t = ippyo_transcript_new(IPPYO_TAG_OFFICIALS_SIGNATURE)) == NULL)
+		return NULL;
+	if (ippyo_transcript_put_str(t, purpose) != 0 || ippyo_transcript_put(t, msg, len) != 0) {
+		ippyo_transcript_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+ippyo_officials_sign(const uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES], const char *purpose,
+    const uint8_t *msg, size_t len, uint8_t sig[IPPYO_ED25519_SIGNATURE_BYTES])
+{
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	ippyo_transcript *t = NULL;
+	const uint8_t *tb;
+	size_t tlen, siglen = IPPYO_ED25519_SIGNATURE_BYTES;
+	int r;
+
+	memset(sig, 0, IPPYO_ED25519_SIGNATURE_BYTES);
+	if (sk == NULL || purpose == NULL || (msg == NULL && len != 0))
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	r = IPPYO_ERR_BAD_KEY;
+	if ((key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk,
+	    IPPYO_ED25519_PRIVATE_BYTES)) == NULL)
+		goto out;
+	r = IPPYO_ERR_ALLOC;
+	if ((t = officials_message(purpose, msg, len)) == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	tb = ippyo_transcript_bytes(t, &tlen);
+	r = IPPYO_ERR_INTERNAL;
+	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) != 1 ||
+	    EVP_DigestSign(ctx, sig, &siglen, tb, tlen) != 1 ||
+	    siglen != IPPYO_ED25519_SIGNATURE_BYTES)
+		goto out;
+	r = 0;
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	ippyo_transcript_free(t);
+	return r;
+}
+
+int
+ippyo_officials_verify(const uint8_t pk[IPPYO_ED25519_PUBLIC_BYTES], const char *purpose,
+    const uint8_t *msg, size_t len, const uint8_t sig[IPPYO_ED25519_SIGNATURE_BYTES])
+{
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	ippyo_transcript *t = NULL;
+	const uint8_t *tb;
+	size_t tlen;
+	int r;
+
+	if (pk == NULL || purpose == NULL || sig == NULL || (msg == NULL && len != 0))
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	r = IPPYO_ERR_BAD_KEY;
+	if ((key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk,
+	    IPPYO_ED25519_PUBLIC_BYTES)) == NULL)
+		goto out;
+	r = IPPYO_ERR_ALLOC;
+	if ((t = officials_message(purpose, msg, len)) == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	tb = ippyo_transcript_bytes(t, &tlen);
+	r = IPPYO_ERR_INTERNAL;
+	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) != 1)
+		goto out;
+	r = EVP_DigestVerify(ctx, sig, IPPYO_ED25519_SIGNATURE_BYTES, tb, tlen) == 1 ?
+	    0 : IPPYO_ERR_BAD_OFFICIAL_SIGNATURE;
+out:
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	ippyo_transcript_free(t);
+	return r;
+}
+
+static int
+cert_parse(const uint8_t *der, size_t len, X509 **out)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	*out = NULL;
+	if (der == NULL || len == 0 || len > IPPYO_CERT_MAX_BYTES)
+		return IPPYO_ERR_CERT_FORMAT;
+	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL)
+		return IPPYO_ERR_CERT_FORMAT;
+	if ((size_t)(p - der) != len) {
+		X509_free(x);
+		return IPPYO_ERR_CERT_FORMAT;
+	}
+	*out = x;
+	return 0;
+}
+
+int
+ippyo_cert_der_fingerprint(const uint8_t *der, size_t len, uint8_t out[IPPYO_FINGERPRINT_BYTES])
+{
+	X509 *x = NULL;
+	int r;
+
+	memset(out, 0, IPPYO_FINGERPRINT_BYTES);
+	if ((r = cert_parse(der, len, &x)) != 0)
+		return r;
+	X509_free(x);
+	return ippyo_sha256(der, len, out);
+}
+
+int
+ippyo_card_signature_verify(const uint8_t *der, size_t der_len, const uint8_t *msg,
+    size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	X509 *x = NULL;
+	EVP_PKEY *key;
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	int r;
+
+	if ((msg == NULL && msg_len != 0) || sig == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	if ((r = cert_parse(der, der_len, &x)) != 0)
+		return r;
+	r = IPPYO_ERR_CERT_FORMAT;
+	if ((key = X509_get0_pubkey(x)) == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
+	    EVP_PKEY_get_bits(key) < 2048)
+		goto out;
+	r = IPPYO_ERR_CARD_SIGNATURE;
+	if (sig_len == 0 || sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES ||
+	    sig_len != (size_t)EVP_PKEY_get_size(key))
+		goto out;
+	r = IPPYO_ERR_ALLOC;
+	if ((ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	r = IPPYO_ERR_INTERNAL;
+	if (EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL, key) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
+		goto out;
+	r = EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len) == 1 ? 0 : IPPYO_ERR_CARD_SIGNATURE;
+out:
+	EVP_MD_CTX_free(ctx);
+	X509_free(x);
+	return r;
+}
