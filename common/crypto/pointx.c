@@ -132,6 +132,34 @@ out:
 	return r;
 }
 
+int
+ippyo_points_make_affine(size_t n, ippyo_point *const *p)
+{
+	const EC_GROUP *g = ippyo_group_ec();
+	EC_POINT **e;
+	BN_CTX *ctx;
+	size_t k = 0;
+	int r;
+
+	if (g == NULL)
+		return IPPYO_ERR_INTERNAL;
+	if (n == 0)
+		return 0;
+	if ((e = OPENSSL_malloc(n * sizeof(*e))) == NULL)
+		return IPPYO_ERR_ALLOC;
+	if ((ctx = BN_CTX_new()) == NULL) {
+		OPENSSL_free(e);
+		return IPPYO_ERR_ALLOC;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (EC_POINT_is_at_infinity(g, ippyo_point_ec(p[i])) != 1)
+			e[k++] = ippyo_point_ec(p[i]);
+	r = k == 0 ? 0 : make_affine(g, k, e, ctx);
+	OPENSSL_free(e);
+	BN_CTX_free(ctx);
+	return r;
+}
+
 /* dst[i] = cond ? a[i] : b[i] with a mask, no branch on cond. */
 static void
 select_bytes(uint8_t *dst, int cond, const uint8_t *a, const uint8_t *b, size_t len)

@@ -14,6 +14,13 @@
  */
 int ippyo_points_serialize(size_t n, const ippyo_point *const *p, uint8_t *out) IPPYO_WUR;
 
+/*
+ * Brings n points (owned by the caller, not shared) to affine form in place
+ * with one field inversion, so that encoding them later costs none. Their
+ * values do not change; points at infinity are left alone.
+ */
+int ippyo_points_make_affine(size_t n, ippyo_point *const *p) IPPYO_WUR;
+
 /* r = cond ? p1 : p0, in time independent of cond (0 or 1). */
 int ippyo_point_select(ippyo_point *r, int cond, const ippyo_point *p1,
     const ippyo_point *p0) IPPYO_WUR;

@@ -397,6 +397,26 @@ prove_many(size_t n, ippyo_range_proof *const *p, const ippyo_proof_statement *c
 		list_points(p[k], st[k], pts + off);
 		off += npoints(p[k]);
 	}
+	/* Our commitments become affine in place (so that the proof's own
+	 * encoding is cheap later); α and β are the caller's: copies. */
+	{
+		ippyo_point **own;
+		size_t no = 0;
+
+		if ((own = OPENSSL_malloc(np * sizeof(*own))) == NULL) {
+			e = IPPYO_ERR_ALLOC;
+			goto out;
+		}
+		for (size_t k = 0; k < n; k++)
+			for (uint32_t i = 0; i < p[k]->n; i++) {
+				own[no++] = p[k]->a[i];
+				own[no++] = p[k]->b[i];
+			}
+		e = ippyo_points_make_affine(no, own);
+		OPENSSL_free(own);
+		if (e != 0)
+			goto out;
+	}
 	if ((e = ippyo_points_serialize(np, pts, bytes)) != 0)
 		goto out;
 	off = 0;
