@@ -142,8 +142,8 @@ build_store(struct store *st, const uint8_t *leaves, uint64_t size)
 static void
 test_tree_from_tiles(void)
 {
-	const uint64_t sizes[] = { 1, 2, 255, 256, 257, 511, 512, 1000, 65535, 65536, 70000 };
-	uint64_t max = 70000, i;
+	const uint64_t sizes[] = { 1, 2, 255, 256, 257, 511, 512, 1000, 65537 };
+	uint64_t max = 65537, i;
 	uint8_t *leaves = g_malloc(max * 32);
 	ippyo_merkle_hasher *h = ippyo_merkle_hasher_new();
 	size_t k;
