@@ -360,8 +360,9 @@ test_every_byte(void)
 	b = build(m, key, ch, seed, voter);
 	bytes = ippyo_ballot_bytes(b, &len);
 	copy = g_memdup2(bytes, len);
+	/* Each byte changed once: the low bit, or for every other byte bit 5 (case, digit/letter). */
 	for (i = 0; i < len; i++) {
-		for (k = 0; k < G_N_ELEMENTS(deltas); k++) {
+		for (k = i % 2; k < G_N_ELEMENTS(deltas); k += 2) {
 			copy[i] = bytes[i] ^ deltas[k];
 			b2 = NULL;
 			tried++;
