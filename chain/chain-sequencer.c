@@ -152,6 +152,11 @@ process_batch(ChainSequencer *seq, GPtrArray *batch)
 			g_clear_error(&error);
 			continue;
 		}
+		if (sub->kind == CHAIN_ENTRY_LOOKUP) {
+			g_set_error(&sub->error, IPPYO_ERROR, IPPYO_ERR_POLL_CLOSED,
+			    "%s", ippyo_strerror(IPPYO_ERR_POLL_CLOSED));
+			continue;
+		}
 		key = g_bytes_new(sub->leaf, CHAIN_HASH_BYTES);
 		if ((first = g_hash_table_lookup(seen, key)) != NULL) {
 			sub->duplicate = TRUE;

@@ -11,6 +11,7 @@ G_BEGIN_DECLS
 typedef enum {
 	CHAIN_ENTRY_BALLOT,
 	CHAIN_ENTRY_CLOSE,
+	CHAIN_ENTRY_LOOKUP,    /* never appended: the receipt if these bytes are in the log */
 } ChainEntryKind;
 
 typedef struct ChainSubmission ChainSubmission;

@@ -203,7 +203,8 @@ chain_store_open(const char *path, GBytes *entry0, GError **error)
 	    !prepare(s, "INSERT INTO checkpoints(size, root, note) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT(size) DO UPDATE SET note = excluded.note WHERE root = excluded.root",
 	    &s->insert_checkpoint, error) ||
-	    !prepare(s, "SELECT data FROM entries WHERE idx = ?1", &s->get_entry, error) ||
+	    (s->get_entry == NULL &&
+	    !prepare(s, "SELECT data FROM entries WHERE idx = ?1", &s->get_entry, error)) ||
 	    !prepare(s, "SELECT idx, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
 	    &s->get_entries, error) ||
 	    !prepare(s, "SELECT idx FROM entries WHERE leaf = ?1", &s->find_leaf, error) ||

@@ -189,6 +189,16 @@ worker(gpointer data, gpointer user_data)
 		}
 		err = chain_election_check_ballot(d->election, body, len, now, closed, &r->check,
 		    &message);
+		if (err == IPPYO_ERR_POLL_CLOSED) {
+			/*
+			 * After the close nothing is appended, but a ballot already in
+			 * the log still gets its receipt: the sequencer looks it up.
+			 * (The body parsed as a canonical entry: it is the entry.)
+			 */
+			r->kind = CHAIN_ENTRY_LOOKUP;
+			to_sequencer(r, r->body);
+			continue;
+		}
 		if (err != 0) {
 			fail(r, err, message);
 			continue;

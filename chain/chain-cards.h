@@ -1,0 +1,29 @@
+/* ippyo-chaind — the voters' card certificates: JPKI auth CAs and CRLs. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct ChainCards ChainCards;
+
+/* Loads the CA certificates (at least one) and the CRLs (any number). */
+ChainCards *chain_cards_load(char *const *ca_paths, char *const *crl_paths, GError **error);
+void chain_cards_free(ChainCards *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ChainCards, chain_cards_free)
+
+gsize chain_cards_ca_count(const ChainCards *c);
+/* SHA-256 of CA i's DER (32 bytes). */
+const guint8 *chain_cards_ca_fingerprint(const ChainCards *c, gsize i);
+
+/*
+ * A card's authentication certificate (DER) at time now: parses
+ * (IPPYO_ERR_CERT_FORMAT), chains to one of the CAs, is valid at now (leaf
+ * and CA), and is not revoked by the CRL of its CA: 0 or the IPPYO_ERR_*
+ * of common/card/cert.h (CERT_UNTRUSTED, CERT_EXPIRED, CERT_NOT_YET_VALID,
+ * CERT_REVOKED, CRL_INVALID). With no CRL configured, revocation is not
+ * checked.
+ */
+int chain_cards_check(const ChainCards *c, const guint8 *der, gsize len, gint64 now);
+
+G_END_DECLS
