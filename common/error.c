@@ -88,7 +88,7 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_NOT_ENOUGH_SHARES:
 		return "fewer than t partial decryptions";
 	case IPPYO_ERR_DUPLICATE_TRUSTEE:
-		return "duplicate trustee";
+		return "the same trustee appears twice";
 	case IPPYO_ERR_DLOG_OUT_OF_RANGE:
 		return "a total above the search bound";
 	case IPPYO_ERR_BAD_DECRYPTION:
@@ -96,9 +96,9 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_CEREMONY_MISMATCH:
 		return "a ceremony file for another t, n, sender or recipient";
 	case IPPYO_ERR_BAD_INCLUSION:
-		return "bad inclusion";
+		return "an inclusion proof does not verify";
 	case IPPYO_ERR_BAD_CONSISTENCY:
-		return "bad consistency";
+		return "a consistency proof does not verify";
 	case IPPYO_ERR_PROOF_LENGTH:
 		return "a Merkle proof of the wrong length";
 	case IPPYO_ERR_INDEX_RANGE:
@@ -110,23 +110,23 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_NOTE_UNKNOWN_KEY:
 		return "no signature by the expected key";
 	case IPPYO_ERR_CHECKPOINT_FORMAT:
-		return "checkpoint format";
+		return "a malformed checkpoint";
 	case IPPYO_ERR_WRONG_ORIGIN:
-		return "wrong origin";
+		return "a checkpoint of another log (wrong origin)";
 	case IPPYO_ERR_BAD_KEY:
 		return "a malformed key or verifier-key string";
 	case IPPYO_ERR_TILE_FORMAT:
-		return "tile format";
+		return "a malformed tile";
 	case IPPYO_ERR_BUNDLE_FORMAT:
-		return "bundle format";
+		return "a malformed entry bundle";
 	case IPPYO_ERR_QUORUM:
 		return "the witness policy is not satisfied";
 	case IPPYO_ERR_COSIGNATURE:
-		return "cosignature";
+		return "a witness cosignature does not verify";
 	case IPPYO_ERR_ROOT_MISMATCH:
 		return "a recomputed root differs from the signed one";
 	case IPPYO_ERR_RECEIPT_FORMAT:
-		return "receipt format";
+		return "a malformed receipt";
 	case IPPYO_ERR_FORK:
 		return "two signed checkpoints that are not consistent";
 	case IPPYO_ERR_POLICY_FORMAT:
@@ -134,9 +134,9 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_PCSC_UNAVAILABLE:
 		return "no PC/SC service (pcscd)";
 	case IPPYO_ERR_NO_READER:
-		return "no reader";
+		return "no card reader";
 	case IPPYO_ERR_NO_CARD:
-		return "no card";
+		return "no card in the reader";
 	case IPPYO_ERR_NOT_MYNUMBER:
 		return "a card without the JPKI application";
 	case IPPYO_ERR_PIN_WRONG:
@@ -144,27 +144,27 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_PIN_LAST_TRY:
 		return "wrong PIN, one try remains";
 	case IPPYO_ERR_PIN_LOCKED:
-		return "pin locked";
+		return "the PIN is locked";
 	case IPPYO_ERR_PIN_FORMAT:
 		return "not 4 digits (or not a valid password)";
 	case IPPYO_ERR_CARD_REMOVED:
 		return "the card left during the operation";
 	case IPPYO_ERR_CERT_EXPIRED:
-		return "cert expired";
+		return "the certificate has expired";
 	case IPPYO_ERR_CERT_NOT_YET_VALID:
-		return "cert not yet valid";
+		return "the certificate is not yet valid";
 	case IPPYO_ERR_PKCS11:
 		return "the PKCS#11 module failed";
 	case IPPYO_ERR_PKCS11_MODULE:
 		return "the PKCS#11 module cannot be loaded";
 	case IPPYO_ERR_CANCELLED:
-		return "cancelled";
+		return "the operation was cancelled";
 	case IPPYO_ERR_CERT_FORMAT:
 		return "not a parsable X.509 certificate";
 	case IPPYO_ERR_CERT_UNTRUSTED:
 		return "does not chain to the JPKI CA";
 	case IPPYO_ERR_CERT_REVOKED:
-		return "cert revoked";
+		return "the certificate is revoked";
 	case IPPYO_ERR_CARD_SIGNATURE:
 		return "a card signature does not verify";
 	case IPPYO_ERR_NOT_ON_ROLL:
@@ -174,13 +174,13 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_CARD_AMBIGUOUS:
 		return "several My Number cards are present: choose a reader";
 	case IPPYO_ERR_ENTRY_FORMAT:
-		return "entry format";
+		return "a malformed chain entry";
 	case IPPYO_ERR_ENTRY_TYPE:
-		return "entry type";
+		return "an unknown or unexpected chain entry type";
 	case IPPYO_ERR_POLL_CLOSED:
-		return "poll closed";
+		return "the poll is closed";
 	case IPPYO_ERR_POLL_NOT_OPEN:
-		return "poll not open";
+		return "the poll is not open yet";
 	case IPPYO_ERR_STORE:
 		return "the database failed";
 	case IPPYO_ERR_STORE_FULL:
@@ -188,7 +188,7 @@ ippyo_strerror(int err)
 	case IPPYO_ERR_STORE_MISMATCH:
 		return "the database belongs to another election";
 	case IPPYO_ERR_BAD_OFFICIAL_SIGNATURE:
-		return "bad official signature";
+		return "the officials' signature does not verify";
 	}
 	return "unknown error";
 }
