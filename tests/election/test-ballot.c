@@ -698,6 +698,20 @@ test_vector(void)
 	g_assert_cmpstr((const char *)bytes, ==, json_string_value(json_object_get(root, "ballot")));
 	ippyo_tracking_code_hex(ippyo_ballot_tracking_code(b), hex);
 	g_assert_cmpstr(hex, ==, json_string_value(json_object_get(root, "tracking_code")));
+	/* The tracking code by hand: SHA-256(u32be(22) "ippyo/v1/tracking-code" u32be(len) ballot). */
+	{
+		GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+		uint8_t l[4] = { 0, 0, 0, 22 };
+
+		g_checksum_update(ck, l, 4);
+		g_checksum_update(ck, (const guchar *)"ippyo/v1/tracking-code", 22);
+		l[0] = (uint8_t)(len >> 24), l[1] = (uint8_t)(len >> 16);
+		l[2] = (uint8_t)(len >> 8), l[3] = (uint8_t)len;
+		g_checksum_update(ck, l, 4);
+		g_checksum_update(ck, bytes, (gssize)len);
+		g_assert_cmpstr(g_checksum_get_string(ck), ==, hex);
+		g_checksum_free(ck);
+	}
 	ippyo_tracking_code_short(ippyo_ballot_tracking_code(b), shortc);
 	g_assert_cmpstr(shortc, ==, json_string_value(json_object_get(root, "tracking_code_short")));
 	g_assert_cmpint(ippyo_ballot_verify(b, m, key, voter), ==, 0);

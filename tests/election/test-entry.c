@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "crypto/hash.h"
@@ -115,6 +116,49 @@ flip_signature(const ippyo_entry *e)
 	return out;
 }
 
+/* The officials' message built by hand from docs/formats.md and checked with OpenSSL alone. */
+static void
+check_doc_signature(const ippyo_entry *e, const char *type)
+{
+	size_t len;
+	const char *b = (const char *)ippyo_entry_bytes(e, &len);
+	GString *u = g_string_new_len(b, (gssize)len), *msg = g_string_new(NULL);
+	const char *p = strstr(u->str, ",\"signature\":\""), *q;
+	char *sig_b64;
+	uint8_t sig[64], pk[32], l[4];
+	const char *tag = "ippyo/v1/officials-signature";
+	EVP_PKEY *key;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	const char *parts[3];
+	size_t i, pl[3];
+
+	g_assert_nonnull(p);
+	q = strchr(p + 14, '"');
+	g_assert_nonnull(q);
+	sig_b64 = g_strndup(p + 14, (gsize)(q - p - 14));
+	g_assert_cmpint(ippyo_b64url_decode_exact(sig_b64, sig, 64), ==, 0);
+	g_string_erase(u, p - u->str, q + 1 - p);
+	parts[0] = tag, pl[0] = strlen(tag);
+	parts[1] = type, pl[1] = strlen(type);
+	parts[2] = u->str, pl[2] = u->len;
+	for (i = 0; i < 3; i++) {
+		l[0] = (uint8_t)(pl[i] >> 24), l[1] = (uint8_t)(pl[i] >> 16);
+		l[2] = (uint8_t)(pl[i] >> 8), l[3] = (uint8_t)pl[i];
+		g_string_append_len(msg, (const char *)l, 4);
+		g_string_append_len(msg, parts[i], (gssize)pl[i]);
+	}
+	officials_pk(pk);
+	key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk, 32);
+	g_assert_nonnull(key);
+	g_assert_true(EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1);
+	g_assert_true(EVP_DigestVerify(ctx, sig, 64, (const uint8_t *)msg->str, msg->len) == 1);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(key);
+	g_free(sig_b64);
+	g_string_free(u, TRUE);
+	g_string_free(msg, TRUE);
+}
+
 /* Tampering checks shared by every officials-signed entry. */
 static void
 check_signed(const ippyo_entry *e, const char *field, json_t *other_value)
@@ -164,6 +208,7 @@ test_manifest_entry(void)
 	e2 = reparse(e);
 	g_assert_cmpint(ippyo_entry_get_type(e2), ==, IPPYO_ENTRY_MANIFEST);
 	g_assert_cmpstr(ippyo_entry_election_id(e2), ==, "2027-tsukuba-mayor");
+	check_doc_signature(e2, "manifest");
 	/* The manifest bytes are carried verbatim: the same h_E. */
 	mb = ippyo_manifest_bytes(m, &mlen);
 	eb = ippyo_entry_bytes(e2, &elen);
@@ -207,6 +252,7 @@ test_close_entry(void)
 	g_assert_cmpint(ippyo_entry_close(e2, &size, &time), ==, 0);
 	g_assert_cmpuint(size, ==, 12345);
 	g_assert_cmpstr(time, ==, "2027-04-25T11:00:00Z");
+	check_doc_signature(e2, "close");
 	g_assert_cmpstr(ippyo_entry_election_id(e2), ==, "2027-tsukuba-mayor");
 	check_signed(e2, "log_size", json_integer(12346));
 	check_signed(e2, "election_id", json_string("another-election"));
@@ -286,6 +332,7 @@ test_ceremony_decryption_result(void)
 	g_assert_cmpint(ippyo_entry_get_document(e2, 0, NULL, &data, &len), ==, 0);
 	g_assert_cmpmem(data, len, d1, sizeof(d1) - 1);
 	check_signed(e2, "trustee", json_integer(3));
+	check_doc_signature(e2, "decryption");
 	s = mutate(e2, "trustee", json_integer(0));
 	g_assert_cmpint(parse_text(s, &t), ==, IPPYO_ERR_BAD_THRESHOLD);
 	free(s);
