@@ -24,6 +24,16 @@ static const char *const audit_keys[] = {
 	NULL
 };
 
+/* The seed's hex form lives in a JSON tree: wipe it before the tree is freed. */
+static void
+wipe_seed(json_t *root)
+{
+	json_t *s = json_object_get(root, "seed");
+
+	if (json_is_string(s))
+		OPENSSL_cleanse((char *)json_string_value(s), json_string_length(s));
+}
+
 void
 ippyo_audit_free(ippyo_audit *a)
 {
@@ -141,6 +151,7 @@ ippyo_audit_parse(ippyo_audit **out, const ippyo_manifest *m, const uint8_t *in,
 	a = NULL;
 	r = 0;
 out:
+	wipe_seed(root);
 	json_decref(root);
 	ippyo_audit_free(a);
 	return r;
@@ -180,13 +191,7 @@ ippyo_audit_serialize(const ippyo_audit *a, uint8_t **out, size_t *out_len)
 		goto out;
 	r = ippyo_json_dump_canonical(root, out, out_len, AUDIT_MAX_BYTES);
 out:
-	/* The seed's hex form lives in the tree: wipe its strings before freeing. */
-	if (root != NULL) {
-		json_t *s = json_object_get(root, "seed");
-
-		if (json_is_string(s))
-			OPENSSL_cleanse((char *)json_string_value(s), json_string_length(s));
-	}
+	wipe_seed(root);
 	json_decref(root);
 	return r;
 }
