@@ -1,0 +1,1753 @@
+/* ippyo-tally verify — the observer's reference verifier (docs/verification.md). */
+#include "tally-verify.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "buf.h"
+#include "encoding.h"
+#include "error.h"
+#include "card/cert.h"
+#include "crypto/ceremony.h"
+#include "election/ballot.h"
+#include "election/entry.h"
+#include "election/roll.h"
+#include "election/signature.h"
+#include "log/checkpoint.h"
+#include "log/merkle.h"
+#include "log/note.h"
+#include "log/policy.h"
+#include "log/tiles.h"
+#include "tally.h"
+#include "tally-error.h"
+
+#define STATE_MAX (512u * 1024 * 1024)
+#define CHUNK 64            /* ballots per worker task (one batch verification each) */
+
+/* ---- report ---- */
+
+static void
+failure_free(gpointer p)
+{
+	TallyFailure *f = p;
+
+	g_free(f->rule);
+	g_free(f->message);
+	g_free(f);
+}
+
+void
+tally_verify_report_free(TallyVerifyReport *r)
+{
+	if (r == NULL)
+		return;
+	g_ptr_array_unref(r->failures);
+	ippyo_manifest_free(r->manifest);
+	g_free(r->checkpoint);
+	g_free(r->close_time);
+	tally_aggregate_free(r->aggregate);
+	if (r->counted != NULL)
+		g_array_unref(r->counted);
+	if (r->totals != NULL && r->manifest != NULL)
+		tally_totals_free(r->totals, ippyo_manifest_contests(r->manifest));
+	g_free(r->evidence);
+	g_free(r);
+}
+
+static void
+fail(TallyVerifyReport *r, guint64 index, const char *rule, const char *format, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void
+fail(TallyVerifyReport *r, guint64 index, const char *rule, const char *format, ...)
+{
+	TallyFailure *f = g_new0(TallyFailure, 1);
+	va_list ap;
+
+	f->index = index;
+	f->rule = g_strdup(rule);
+	va_start(ap, format);
+	f->message = g_strdup_vprintf(format, ap);
+	va_end(ap);
+	g_ptr_array_add(r->failures, f);
+}
+
+const TallyFailure *
+tally_verify_report_find(const TallyVerifyReport *r, const char *rule, guint64 index)
+{
+	guint i;
+
+	for (i = 0; i < r->failures->len; i++) {
+		const TallyFailure *f = r->failures->pdata[i];
+
+		if (strcmp(f->rule, rule) == 0 && (index == G_MAXUINT64 || f->index == index))
+			return f;
+	}
+	return NULL;
+}
+
+static gint
+failure_cmp(gconstpointer a, gconstpointer b)
+{
+	const TallyFailure *x = *(TallyFailure *const *)a, *y = *(TallyFailure *const *)b;
+
+	/* Failures without an entry (the log itself) first, then by entry. */
+	if (x->index == y->index)
+		return 0;
+	if (x->index == G_MAXUINT64)
+		return -1;
+	if (y->index == G_MAXUINT64)
+		return 1;
+	return x->index < y->index ? -1 : 1;
+}
+
+json_t *
+tally_verify_report_to_json(const TallyVerifyReport *r)
+{
+	json_t *o = json_object(), *fs = json_array();
+	guint i;
+
+	for (i = 0; i < r->failures->len; i++) {
+		const TallyFailure *f = r->failures->pdata[i];
+		json_t *jf = json_object();
+
+		json_object_set_new(jf, "entry", f->index == G_MAXUINT64 ? json_null() :
+		    json_integer((json_int_t)f->index));
+		json_object_set_new(jf, "rule", json_string(f->rule));
+		json_object_set_new(jf, "message", json_string(f->message));
+		json_array_append_new(fs, jf);
+	}
+	json_object_set_new(o, "ok", json_boolean(r->failures->len == 0));
+	if (r->manifest != NULL) {
+		guint8 h[32];
+
+		json_object_set_new(o, "election_id",
+		    json_string(ippyo_manifest_election_id(r->manifest)));
+		if (ippyo_manifest_election_hash(r->manifest, h) == 0) {
+			g_autofree char *hx = tally_hex(h, 32);
+
+			json_object_set_new(o, "election_hash", json_string(hx));
+		}
+	}
+	json_object_set_new(o, "size", json_integer((json_int_t)r->size));
+	json_object_set_new(o, "first_checked", json_integer((json_int_t)r->first_checked));
+	json_object_set_new(o, "ballots_checked", json_integer((json_int_t)r->ballots));
+	json_object_set_new(o, "closed", json_boolean(r->closed));
+	if (r->closed)
+		json_object_set_new(o, "close_index", json_integer((json_int_t)r->close_index));
+	json_object_set_new(o, "counted", json_integer(r->counted != NULL ?
+	    (json_int_t)r->counted->len : 0));
+	json_object_set_new(o, "result_verified", json_boolean(r->has_result));
+	if (r->checkpoint != NULL)
+		json_object_set_new(o, "checkpoint", json_string(r->checkpoint));
+	if (r->evidence != NULL)
+		json_object_set_new(o, "fork_evidence", json_string(r->evidence));
+	json_object_set_new(o, "failures", fs);
+	return o;
+}
+
+/* ---- the incremental state ---- */
+
+typedef struct {
+	gboolean present;
+	guint8 election_hash[32];
+	char *checkpoint;            /* note text */
+	ippyo_merkle_state tree;
+	GHashTable *voters;          /* fingerprint hex -> GUINT64 index + 1 */
+	gboolean closed;
+	guint64 close_index;
+	char *close_time;
+	GPtrArray *times;            /* "size:time" pairs as guint64[2] */
+	GPtrArray *failures;         /* TallyFailure* carried over */
+	GPtrArray *partials;         /* GBytes: verified decryption documents (in order) */
+	guint64 n_partial_entries;
+	gboolean result_seen;
+} State;
+
+static void
+state_clear(State *s)
+{
+	g_free(s->checkpoint);
+	if (s->voters != NULL)
+		g_hash_table_unref(s->voters);
+	g_free(s->close_time);
+	if (s->times != NULL)
+		g_ptr_array_unref(s->times);
+	if (s->failures != NULL)
+		g_ptr_array_unref(s->failures);
+	if (s->partials != NULL)
+		g_ptr_array_unref(s->partials);
+	memset(s, 0, sizeof(*s));
+}
+
+static void
+state_init(State *s)
+{
+	memset(s, 0, sizeof(*s));
+	ippyo_merkle_state_init(&s->tree);
+	s->voters = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	s->times = g_ptr_array_new_with_free_func(g_free);
+	s->failures = g_ptr_array_new_with_free_func(failure_free);
+	s->partials = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+}
+
+static gboolean
+state_bad(GError **error, const char *path, const char *what)
+{
+	g_set_error(error, TALLY_ERROR, TALLY_EXIT_INVALID, "%s: not a verifier state file (%s)",
+	    path, what);
+	return FALSE;
+}
+
+/* Aggregate components are stored as 33-byte hex points or "" for O. */
+static gboolean
+point_from_hex(ippyo_point *p, const char *s)
+{
+	guint8 b[IPPYO_POINT_BYTES];
+
+	if (s == NULL)
+		return FALSE;
+	if (s[0] == '\0')
+		return ippyo_point_set_infinity(p) == 0;
+	return tally_hex_decode(s, b, sizeof(b)) && ippyo_point_parse(p, b, sizeof(b)) == 0;
+}
+
+static json_t *
+point_to_hex(const ippyo_point *p)
+{
+	guint8 b[IPPYO_POINT_BYTES];
+	g_autofree char *hx = NULL;
+
+	if (ippyo_point_is_infinity(p))
+		return json_string("");
+	if (ippyo_point_serialize(p, b) != 0)
+		return NULL;
+	hx = tally_hex(b, sizeof(b));
+	return json_string(hx);
+}
+
+static gboolean
+state_load(State *s, const char *path, const ippyo_manifest *m, TallyAggregate *agg,
+    GError **error)
+{
+	g_autofree char *text = NULL;
+	json_t *root, *v, *a;
+	json_error_t je;
+	const char *k;
+	gsize len, i, c, o;
+	guint8 tree[8 + 64 * 32];
+	gsize tree_len;
+
+	if (!g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (!tally_read_file(path, STATE_MAX, &text, &len, error))
+		return FALSE;
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL || !json_is_object(root)) {
+		json_decref(root);
+		return state_bad(error, path, "not a JSON object");
+	}
+	s->present = TRUE;
+#define NEED(cond, what) do { if (!(cond)) { json_decref(root); return state_bad(error, path, what); } } while (0)
+	v = json_object_get(root, "version");
+	NEED(json_is_integer(v) && json_integer_value(v) == 1, "version");
+	NEED(tally_hex_decode(json_string_value(json_object_get(root, "election_hash")),
+	    s->election_hash, 32), "election_hash");
+	v = json_object_get(root, "checkpoint");
+	NEED(json_is_string(v), "checkpoint");
+	s->checkpoint = g_strdup(json_string_value(v));
+	v = json_object_get(root, "tree");
+	NEED(json_is_string(v) && ippyo_b64url_decode(json_string_value(v),
+	    strlen(json_string_value(v)), tree, sizeof(tree), &tree_len) == 0 &&
+	    ippyo_merkle_state_parse(&s->tree, tree, tree_len) == 0, "tree");
+	v = json_object_get(root, "voters");
+	NEED(json_is_object(v), "voters");
+	json_object_foreach(v, k, a) {
+		NEED(json_is_integer(a) && json_integer_value(a) >= 0 && strlen(k) == 64, "voters");
+		g_hash_table_insert(s->voters, g_strdup(k),
+		    GSIZE_TO_POINTER((gsize)json_integer_value(a) + 1));
+	}
+	v = json_object_get(root, "close_index");
+	if (v != NULL) {
+		NEED(json_is_integer(v) && json_integer_value(v) >= 0, "close_index");
+		s->closed = TRUE;
+		s->close_index = (guint64)json_integer_value(v);
+		v = json_object_get(root, "close_time");
+		NEED(json_is_string(v), "close_time");
+		s->close_time = g_strdup(json_string_value(v));
+	}
+	v = json_object_get(root, "times");
+	NEED(json_is_array(v), "times");
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *p = json_array_get(v, i);
+		guint64 *t = g_new0(guint64, 2);
+
+		g_ptr_array_add(s->times, t);
+		NEED(json_is_array(p) && json_array_size(p) == 2 &&
+		    json_is_integer(json_array_get(p, 0)) && json_is_integer(json_array_get(p, 1)),
+		    "times");
+		t[0] = (guint64)json_integer_value(json_array_get(p, 0));
+		t[1] = (guint64)json_integer_value(json_array_get(p, 1));
+	}
+	v = json_object_get(root, "failures");
+	NEED(json_is_array(v), "failures");
+	for (i = 0; i < json_array_size(v); i++) {
+		json_t *f = json_array_get(v, i);
+		json_t *e = json_object_get(f, "entry");
+		TallyFailure *tf;
+
+		NEED(json_is_string(json_object_get(f, "rule")) &&
+		    json_is_string(json_object_get(f, "message")), "failures");
+		tf = g_new0(TallyFailure, 1);
+		tf->index = json_is_integer(e) ? (guint64)json_integer_value(e) : G_MAXUINT64;
+		tf->rule = g_strdup(json_string_value(json_object_get(f, "rule")));
+		tf->message = g_strdup(json_string_value(json_object_get(f, "message")));
+		g_ptr_array_add(s->failures, tf);
+	}
+	v = json_object_get(root, "partials");
+	NEED(json_is_array(v), "partials");
+	for (i = 0; i < json_array_size(v); i++) {
+		const char *b = json_string_value(json_array_get(v, i));
+
+		NEED(b != NULL, "partials");
+		g_ptr_array_add(s->partials, g_bytes_new(b, strlen(b)));
+	}
+	v = json_object_get(root, "result_seen");
+	s->result_seen = json_is_true(v);
+	v = json_object_get(root, "counted");
+	NEED(json_is_integer(v) && json_integer_value(v) >= 0, "counted");
+	agg->counted = (guint64)json_integer_value(v);
+	v = json_object_get(root, "aggregate");
+	NEED(json_is_array(v) && json_array_size(v) == agg->n_contests, "aggregate");
+	for (c = 0; c < agg->n_contests; c++) {
+		json_t *row = json_array_get(v, c);
+
+		NEED(json_is_array(row) && json_array_size(row) == 2 * agg->n_options[c], "aggregate");
+		for (o = 0; o < agg->n_options[c]; o++) {
+			ippyo_point *al = ippyo_point_new(), *be = ippyo_point_new();
+			gboolean ok = al != NULL && be != NULL &&
+			    point_from_hex(al, json_string_value(json_array_get(row, 2 * o))) &&
+			    point_from_hex(be, json_string_value(json_array_get(row, 2 * o + 1))) &&
+			    ippyo_ciphertext_set(agg->totals[c][o], al, be) == 0;
+
+			ippyo_point_free(al);
+			ippyo_point_free(be);
+			NEED(ok, "aggregate");
+		}
+	}
+	(void)m;
+#undef NEED
+	json_decref(root);
+	return TRUE;
+}
+
+static gboolean
+state_save(const State *s, const char *path, const TallyAggregate *agg, GError **error)
+{
+	json_t *root = json_object(), *voters = json_object(), *times = json_array();
+	json_t *fs = json_array(), *parts = json_array(), *ag = json_array();
+	g_autofree char *eh = tally_hex(s->election_hash, 32);
+	ippyo_buf *tb = ippyo_buf_new(8 + 64 * 32);
+	char *tree = NULL, *text;
+	GHashTableIter it;
+	gpointer k, v;
+	gboolean ok = FALSE;
+	gsize c, o;
+	guint i;
+
+	if (tb == NULL || ippyo_merkle_state_serialize(&s->tree, tb) != 0 ||
+	    ippyo_b64url_encode(ippyo_buf_data(tb), ippyo_buf_len(tb), &tree) != 0) {
+		tally_set_ippyo_error(error, IPPYO_ERR_ALLOC, "state");
+		goto out;
+	}
+	g_hash_table_iter_init(&it, s->voters);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		json_object_set_new(voters, k, json_integer((json_int_t)(GPOINTER_TO_SIZE(v) - 1)));
+	for (i = 0; i < s->times->len; i++) {
+		const guint64 *t = s->times->pdata[i];
+
+		json_array_append_new(times, json_pack("[II]", (json_int_t)t[0], (json_int_t)t[1]));
+	}
+	for (i = 0; i < s->failures->len; i++) {
+		const TallyFailure *f = s->failures->pdata[i];
+
+		json_array_append_new(fs, json_pack("{s:o,s:s,s:s}", "entry",
+		    f->index == G_MAXUINT64 ? json_null() : json_integer((json_int_t)f->index),
+		    "rule", f->rule, "message", f->message));
+	}
+	for (i = 0; i < s->partials->len; i++) {
+		gsize len;
+		const char *d = g_bytes_get_data(s->partials->pdata[i], &len);
+
+		json_array_append_new(parts, json_stringn(d, len));
+	}
+	for (c = 0; c < agg->n_contests; c++) {
+		json_t *row = json_array();
+
+		for (o = 0; o < agg->n_options[c]; o++) {
+			json_array_append_new(row,
+			    point_to_hex(ippyo_ciphertext_alpha(agg->totals[c][o])));
+			json_array_append_new(row,
+			    point_to_hex(ippyo_ciphertext_beta(agg->totals[c][o])));
+		}
+		json_array_append_new(ag, row);
+	}
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "election_hash", json_string(eh));
+	json_object_set_new(root, "checkpoint", json_string(s->checkpoint));
+	json_object_set_new(root, "tree", json_string(tree));
+	json_object_set_new(root, "voters", voters);
+	voters = NULL;
+	if (s->closed) {
+		json_object_set_new(root, "close_index", json_integer((json_int_t)s->close_index));
+		json_object_set_new(root, "close_time", json_string(s->close_time));
+	}
+	json_object_set_new(root, "times", times);
+	times = NULL;
+	json_object_set_new(root, "failures", fs);
+	fs = NULL;
+	json_object_set_new(root, "partials", parts);
+	parts = NULL;
+	json_object_set_new(root, "result_seen", json_boolean(s->result_seen));
+	json_object_set_new(root, "counted", json_integer((json_int_t)agg->counted));
+	json_object_set_new(root, "aggregate", ag);
+	ag = NULL;
+	text = json_dumps(root, JSON_INDENT(1) | JSON_SORT_KEYS);
+	if (text == NULL) {
+		tally_set_ippyo_error(error, IPPYO_ERR_ALLOC, "state");
+		goto out;
+	}
+	ok = tally_write_file(path, text, strlen(text), 0644, error);
+	free(text);
+out:
+	json_decref(root);
+	json_decref(voters);
+	json_decref(times);
+	json_decref(fs);
+	json_decref(parts);
+	json_decref(ag);
+	ippyo_buf_free(tb);
+	OPENSSL_free(tree);
+	return ok;
+}
+
+/* ---- side files ---- */
+
+typedef struct {
+	ippyo_roll *roll;
+	GPtrArray *cas;              /* ippyo_cert* trusted (fingerprint in the manifest) */
+	ippyo_crl *crl;
+	ippyo_policy *policy;
+} Side;
+
+static void
+side_clear(Side *s)
+{
+	ippyo_roll_free(s->roll);
+	if (s->cas != NULL)
+		g_ptr_array_unref(s->cas);
+	ippyo_crl_free(s->crl);
+	ippyo_policy_free(s->policy);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Files of a folder, sorted (NULL-terminated, g_strfreev). */
+static char **
+list_dir(const char *dir)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const char *n;
+
+	if (d != NULL) {
+		while ((n = g_dir_read_name(d)) != NULL)
+			if (n[0] != '.')
+				g_ptr_array_add(names, g_build_filename(dir, n, NULL));
+		g_dir_close(d);
+	}
+	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort_values(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_add(names, NULL);
+	return (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+}
+
+static gboolean
+side_load(Side *s, const TallyVerifyOptions *opts, const ippyo_manifest *m,
+    TallyVerifyReport *rep, GError **error)
+{
+	g_autofree char *edir = g_build_filename(opts->dir, TALLY_MIRROR_ELECTION, NULL);
+	g_autofree char *roll_path = opts->roll_path != NULL ? g_strdup(opts->roll_path) :
+	    g_build_filename(edir, "roll.txt", NULL);
+	g_autofree char *policy_path = opts->policy_path != NULL ? g_strdup(opts->policy_path) :
+	    g_build_filename(edir, "policy", NULL);
+	g_auto(GStrv) ca_dir = NULL, crl_dir = NULL;
+	const char *const *cas = opts->ca_paths, *const *crls = opts->crl_paths;
+	g_autofree char *text = NULL;
+	gsize len, i;
+	int r;
+
+	s->cas = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_cert_free);
+	if (!tally_read_file(roll_path, (gsize)IPPYO_ROLL_MAX_ENTRIES * IPPYO_ROLL_LINE_BYTES,
+	    &text, &len, error)) {
+		g_prefix_error(error, "the voter roll (--roll): ");
+		return FALSE;
+	}
+	if ((r = ippyo_roll_parse(&s->roll, (const guint8 *)text, len)) != 0) {
+		tally_set_ippyo_error(error, r, "%s", roll_path);
+		return FALSE;
+	}
+	if (ippyo_roll_check_manifest(s->roll, m) != 0)
+		fail(rep, 0, "manifest.roll", "the roll file %s is not the one the manifest pins "
+		    "(SHA-256 and count)", roll_path);
+	if (cas == NULL || cas[0] == NULL) {
+		g_autofree char *d = g_build_filename(edir, "jpki-ca", NULL);
+
+		ca_dir = list_dir(d);
+		cas = (const char *const *)ca_dir;
+	}
+	for (i = 0; cas[i] != NULL; i++) {
+		ippyo_cert *c = NULL;
+		guint8 fp[32];
+		gsize j;
+		gboolean pinned = FALSE;
+
+		if ((r = ippyo_cert_load_file(cas[i], &c)) != 0 ||
+		    (r = ippyo_cert_fingerprint(c, fp)) != 0) {
+			ippyo_cert_free(c);
+			tally_set_ippyo_error(error, r, "%s", cas[i]);
+			return FALSE;
+		}
+		for (j = 0; j < ippyo_manifest_jpki_ca_count(m); j++)
+			if (memcmp(ippyo_manifest_jpki_ca(m, j), fp, 32) == 0)
+				pinned = TRUE;
+		if (!pinned) {
+			fail(rep, 0, "manifest.ca", "the CA certificate %s is not one the manifest "
+			    "names (jpki_ca); it is not trusted", cas[i]);
+			ippyo_cert_free(c);
+			continue;
+		}
+		g_ptr_array_add(s->cas, c);
+	}
+	if (s->cas->len == 0) {
+		g_set_error(error, TALLY_ERROR, TALLY_EXIT_USAGE,
+		    "no JPKI CA certificate of the manifest given (--ca or %s/jpki-ca/)", edir);
+		return FALSE;
+	}
+	if (crls == NULL || crls[0] == NULL) {
+		g_autofree char *d = g_build_filename(edir, "crl", NULL);
+
+		crl_dir = list_dir(d);
+		crls = (const char *const *)crl_dir;
+	}
+	if (crls[0] != NULL) {
+		if (crls[1] != NULL) {
+			g_set_error(error, TALLY_ERROR, TALLY_EXIT_USAGE,
+			    "one CRL at most (the JPKI auth CA's)");
+			return FALSE;
+		}
+		if ((r = ippyo_crl_load_file(crls[0], &s->crl)) != 0) {
+			tally_set_ippyo_error(error, r, "%s", crls[0]);
+			return FALSE;
+		}
+	}
+	if (g_file_test(policy_path, G_FILE_TEST_EXISTS)) {
+		g_autofree char *ptext = NULL;
+
+		if (!tally_read_file(policy_path, IPPYO_POLICY_MAX_BYTES, &ptext, &len, error))
+			return FALSE;
+		if ((r = ippyo_policy_parse((const guint8 *)ptext, len, &s->policy)) != 0) {
+			tally_set_ippyo_error(error, r, "%s", policy_path);
+			return FALSE;
+		}
+	} else if (opts->policy_path != NULL) {
+		g_set_error(error, TALLY_ERROR, TALLY_EXIT_IO, "%s: no such file", policy_path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* ---- ballots, checked on worker threads ---- */
+
+typedef struct {
+	guint64 index;
+	ippyo_entry *entry;          /* borrowed */
+	ippyo_ballot *ballot;        /* parsed (NULL if it did not parse) */
+	guint8 voter[32];
+	gint64 cast_hi;              /* the upper bound of its cast time */
+	gboolean ok;                 /* every check passed */
+	GPtrArray *fails;            /* TallyFailure* (index set) */
+} BallotJob;
+
+typedef struct {
+	const ippyo_manifest *m;
+	const ippyo_election_key *key;
+	const Side *side;
+	gint64 cast_lo;
+	BallotJob *jobs;
+	gsize n_jobs;
+} BallotShared;
+
+static void
+job_fail(BallotJob *j, const char *rule, const char *format, ...) G_GNUC_PRINTF(3, 4);
+
+static void
+job_fail(BallotJob *j, const char *rule, const char *format, ...)
+{
+	TallyFailure *f = g_new0(TallyFailure, 1);
+	va_list ap;
+
+	f->index = j->index;
+	f->rule = g_strdup(rule);
+	va_start(ap, format);
+	f->message = g_strdup_vprintf(format, ap);
+	va_end(ap);
+	g_ptr_array_add(j->fails, f);
+	j->ok = FALSE;
+}
+
+static void
+check_certificate(BallotJob *j, const BallotShared *sh, ippyo_cert *cert)
+{
+	gint64 nb, na, lo = sh->cast_lo, hi = j->cast_hi, t;
+	int r;
+
+	if ((r = ippyo_cert_validity(cert, &nb, &na)) != 0) {
+		job_fail(j, "ballot.cert-format", "the card certificate's validity is unreadable");
+		return;
+	}
+	if (na < lo) {
+		job_fail(j, "ballot.cert-expired", "the card certificate expired before the poll "
+		    "opened (notAfter %" G_GINT64_FORMAT " < %" G_GINT64_FORMAT ")", na, lo);
+		return;
+	}
+	if (nb > hi) {
+		job_fail(j, "ballot.cert-not-yet-valid", "the card certificate was not yet valid "
+		    "when the ballot was cast (notBefore %" G_GINT64_FORMAT " > %" G_GINT64_FORMAT
+		    ")", nb, hi);
+		return;
+	}
+	/* A time in [lo, hi] at which the certificate is valid: its latest. */
+	t = MIN(hi, na);
+	r = ippyo_cert_verify_chain(cert, (const ippyo_cert *const *)sh->side->cas->pdata,
+	    sh->side->cas->len, sh->side->crl, t);
+	switch (r) {
+	case 0:
+		break;
+	case IPPYO_ERR_CERT_EXPIRED:
+		job_fail(j, "ballot.cert-expired", "the card certificate or its CA was expired at "
+		    "%" G_GINT64_FORMAT, t);
+		break;
+	case IPPYO_ERR_CERT_NOT_YET_VALID:
+		job_fail(j, "ballot.cert-not-yet-valid", "the card certificate or its CA was not "
+		    "yet valid at %" G_GINT64_FORMAT, t);
+		break;
+	case IPPYO_ERR_CERT_REVOKED:
+		job_fail(j, "ballot.cert-revoked", "the card certificate is on the CRL");
+		break;
+	case IPPYO_ERR_CRL_INVALID:
+		job_fail(j, "ballot.crl", "the CRL is not usable at %" G_GINT64_FORMAT
+		    " (stale, not yet valid or not the CA's)", t);
+		break;
+	default:
+		job_fail(j, "ballot.cert-chain", "the card certificate does not chain to a JPKI "
+		    "CA of the manifest (%s)", ippyo_strerror(r));
+		break;
+	}
+}
+
+static void
+check_ballot(BallotJob *j, const BallotShared *sh)
+{
+	const guint8 *b, *cert_der, *sig;
+	size_t blen, clen, slen;
+	ippyo_cert *cert = NULL;
+	int r;
+
+	j->ok = TRUE;
+	if ((r = ippyo_entry_ballot(j->entry, &b, &blen, &cert_der, &clen, &sig, &slen)) != 0) {
+		job_fail(j, "entry.parse", "not a ballot entry (%s)", ippyo_strerror(r));
+		return;
+	}
+	memcpy(j->voter, ippyo_entry_voter(j->entry), 32);
+	if ((r = ippyo_cert_parse_der(cert_der, clen, &cert)) != 0) {
+		job_fail(j, "ballot.cert-format", "the card certificate does not parse (%s)",
+		    ippyo_strerror(r));
+	} else {
+		check_certificate(j, sh, cert);
+		ippyo_cert_free(cert);
+	}
+	if (!ippyo_roll_contains(sh->side->roll, j->voter))
+		job_fail(j, "ballot.roll", "the card certificate's fingerprint is not on the roll");
+	if ((r = ippyo_entry_verify_card(j->entry)) != 0)
+		job_fail(j, "ballot.card-signature", "the card's signature does not verify over "
+		    "the ballot bytes (%s)", ippyo_strerror(r));
+	if ((r = ippyo_ballot_parse(&j->ballot, sh->m, b, blen)) != 0) {
+		job_fail(j, r == IPPYO_ERR_WRONG_ELECTION ? "ballot.election" : "ballot.parse",
+		    "the ballot does not parse against the manifest (%s)", ippyo_strerror(r));
+		return;
+	}
+	if (memcmp(ippyo_ballot_voter(j->ballot), j->voter, 32) != 0)
+		job_fail(j, "ballot.voter", "the ballot's voter binding is not the certificate's "
+		    "fingerprint");
+}
+
+static void
+ballot_worker(gpointer data, gpointer user_data)
+{
+	const BallotShared *sh = user_data;
+	gsize start = GPOINTER_TO_SIZE(data) - 1, end = MIN(start + CHUNK, sh->n_jobs), i, n = 0;
+	const ippyo_ballot *bl[CHUNK];
+	guint8 voters[CHUNK][32];
+	gsize map[CHUNK];
+	guint8 bad[CHUNK];
+	size_t n_bad = 0;
+	int r;
+
+	for (i = start; i < end; i++) {
+		BallotJob *j = &sh->jobs[i];
+
+		check_ballot(j, sh);
+		if (j->ballot != NULL) {
+			bl[n] = j->ballot;
+			memcpy(voters[n], j->voter, 32);
+			map[n] = i;
+			n++;
+		}
+	}
+	if (n == 0)
+		return;
+	memset(bad, 0, sizeof(bad));
+	r = ippyo_ballot_batch_verify(sh->m, sh->key, bl, (const guint8 (*)[32])voters, n, bad,
+	    &n_bad);
+	if (r == 0)
+		return;
+	for (i = 0; i < n; i++) {
+		BallotJob *j = &sh->jobs[map[i]];
+
+		if (r != IPPYO_ERR_BATCH_FAILED)
+			job_fail(j, "ballot.proof", "the proofs could not be checked (%s)",
+			    ippyo_strerror(r));
+		else if (bad[i])
+			job_fail(j, "ballot.proof", "a selection or contest proof does not verify "
+			    "for this voter");
+	}
+}
+
+static gboolean
+check_ballots(BallotShared *sh, guint threads, GError **error)
+{
+	GThreadPool *pool;
+	gsize i;
+
+	if (sh->n_jobs == 0)
+		return TRUE;
+	if (threads == 0)
+		threads = g_get_num_processors();
+	pool = g_thread_pool_new(ballot_worker, sh, (gint)threads, FALSE, error);
+	if (pool == NULL)
+		return FALSE;
+	for (i = 0; i < sh->n_jobs; i += CHUNK)
+		if (!g_thread_pool_push(pool, GSIZE_TO_POINTER(i + 1), error)) {
+			g_thread_pool_free(pool, FALSE, TRUE);
+			return FALSE;
+		}
+	g_thread_pool_free(pool, FALSE, TRUE);
+	return TRUE;
+}
+
+/* ---- the aggregate ---- */
+
+static int
+aggregate_add(TallyAggregate *agg, const ippyo_ballot *b, gboolean subtract)
+{
+	ippyo_point *al = ippyo_point_new(), *be = ippyo_point_new();
+	gsize c, o;
+	int r = IPPYO_ERR_ALLOC;
+
+	if (al == NULL || be == NULL)
+		goto out;
+	for (c = 0; c < agg->n_contests; c++) {
+		for (o = 0; o < agg->n_options[c]; o++) {
+			const ippyo_ciphertext *x = ippyo_ballot_selection(b, c, o);
+			ippyo_ciphertext *t = agg->totals[c][o];
+
+			if (x == NULL) {
+				r = IPPYO_ERR_BALLOT_SHAPE;
+				goto out;
+			}
+			if (!subtract) {
+				if ((r = ippyo_ciphertext_add(t, t, x)) != 0)
+					goto out;
+				continue;
+			}
+			if ((r = ippyo_point_sub(al, ippyo_ciphertext_alpha(t),
+			    ippyo_ciphertext_alpha(x))) != 0 ||
+			    (r = ippyo_point_sub(be, ippyo_ciphertext_beta(t),
+			    ippyo_ciphertext_beta(x))) != 0 ||
+			    (r = ippyo_ciphertext_set(t, al, be)) != 0)
+				goto out;
+		}
+	}
+	r = 0;
+out:
+	ippyo_point_free(al);
+	ippyo_point_free(be);
+	return r;
+}
+
+/* ---- the run ---- */
+
+static gint
+u64_cmp(gconstpointer a, gconstpointer b)
+{
+	guint64 x = *(const guint64 *)a, y = *(const guint64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+typedef struct {
+	const TallyVerifyOptions *opts;
+	TallyVerifyReport *rep;
+	State st;
+	Side side;
+	ippyo_manifest *m;           /* borrowed from entry 0 (rep->manifest is a copy) */
+	ippyo_election_key *key;
+	ippyo_merkle_hasher *h;
+	guint64 size;
+	gboolean tiles_ok;
+	guint64 tile_n;              /* cached level-0 tile */
+	guint8 *tile;
+	unsigned tile_w;
+	TallyAggregate *agg;
+} Run;
+
+static gint64
+parse_time(const char *s)
+{
+	GDateTime *dt = g_date_time_new_from_iso8601(s, NULL);
+	gint64 t;
+
+	if (dt == NULL)
+		return -1;
+	t = g_date_time_to_unix(dt);
+	g_date_time_unref(dt);
+	return t;
+}
+
+/* The signed leaf hash of entry i from the level-0 tiles (tiles authenticated). */
+static gboolean
+tile_leaf(Run *run, guint64 i, guint8 out[32])
+{
+	guint64 n = i / 256;
+
+	if (!run->tiles_ok)
+		return FALSE;
+	if (run->tile == NULL || run->tile_n != n) {
+		unsigned w = ippyo_tile_width(run->size, 0, n);
+
+		g_free(run->tile);
+		run->tile = g_malloc(IPPYO_TILE_BYTES);
+		run->tile_n = n;
+		run->tile_w = w;
+		if (w == 0 || tally_mirror_fetch_tile((void *)run->opts->dir, 0, n, w,
+		    run->tile) != 0) {
+			g_clear_pointer(&run->tile, g_free);
+			return FALSE;
+		}
+	}
+	if (i % 256 >= run->tile_w)
+		return FALSE;
+	memcpy(out, run->tile + (i % 256) * 32, 32);
+	return TRUE;
+}
+
+/* Reads one entry from the mirror, authenticated by the signed tiles. */
+static ippyo_entry *
+read_old_entry(Run *run, guint64 i)
+{
+	g_autoptr(GPtrArray) one = NULL;
+	ippyo_entry *e = NULL;
+	guint8 want[32], got[32];
+	const guint8 *d;
+	gsize len;
+
+	if (!tile_leaf(run, i, want))
+		return NULL;
+	one = tally_mirror_read_entries(run->opts->dir, run->size, i, i + 1, NULL);
+	if (one == NULL || one->len != 1)
+		return NULL;
+	d = g_bytes_get_data(one->pdata[0], &len);
+	if (ippyo_merkle_hash_leaf(run->h, d, len, got) != 0 || memcmp(got, want, 32) != 0 ||
+	    ippyo_entry_parse(&e, d, len) != 0)
+		return NULL;
+	return e;
+}
+
+/*
+ * Splits the entry bundles leniently (the mirror may be damaged): every entry
+ * that is there, in order; a bundle that holds more or fewer entries than its
+ * width is reported (mirror.bundle) and the entries it has are still used.
+ */
+static GPtrArray *
+read_entries(Run *run, guint64 start)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	guint64 n;
+
+	for (n = start / 256; n * 256 < run->size; n++) {
+		unsigned w = ippyo_tile_width(run->size, IPPYO_TILE_ENTRIES, n), i = 0;
+		g_autofree char *path = tally_mirror_tile_path(run->opts->dir, IPPYO_TILE_ENTRIES,
+		    n, w);
+		g_autofree char *data = NULL;
+		gsize len = 0, off = 0;
+
+		if (path == NULL || !tally_read_file(path, (gsize)w * (IPPYO_ENTRY_MAX + 2), &data,
+		    &len, NULL)) {
+			fail(run->rep, n * 256, "mirror.bundle", "entry bundle %" G_GUINT64_FORMAT
+			    " (%u entries) is missing", n, w);
+			break;
+		}
+		while (off + 2 <= len) {
+			gsize l = ((gsize)(guint8)data[off] << 8) | (guint8)data[off + 1];
+
+			if (l == 0 || off + 2 + l > len)
+				break;
+			if (n * 256 + i >= start)
+				g_ptr_array_add(out, g_bytes_new(data + off + 2, l));
+			off += 2 + l;
+			i++;
+		}
+		if (off != len || i != w) {
+			fail(run->rep, n * 256 + MIN(i, w), "mirror.bundle", "entry bundle %"
+			    G_GUINT64_FORMAT " holds %u well-formed entries, the tree has %u there",
+			    n, i, w);
+			break;
+		}
+	}
+	return out;
+}
+
+static char *
+evidence_text(const char *held, guint64 held_size, const char *served, guint64 served_size)
+{
+	return g_strdup_printf("-- held %" G_GUINT64_FORMAT "\n%s-- served %" G_GUINT64_FORMAT
+	    "\n%s", held_size, held, served_size, served);
+}
+
+/* Steps 1-3: the checkpoint, its witnesses, and its consistency with the saved one. */
+static gboolean
+check_checkpoint(Run *run, const guint8 *note_text, gsize note_len, ippyo_checkpoint **cp_out)
+{
+	TallyVerifyReport *rep = run->rep;
+	ippyo_note_verifier *vk = NULL;
+	ippyo_note *note = NULL;
+	ippyo_checkpoint *cp = NULL;
+	gboolean ok = FALSE;
+	int r;
+
+	if ((r = ippyo_note_verifier_parse(ippyo_manifest_chain_vkey(run->m), &vk)) != 0) {
+		fail(rep, 0, "manifest.chain-key", "the manifest's chain key does not parse (%s)",
+		    ippyo_strerror(r));
+		goto out;
+	}
+	if ((r = ippyo_checkpoint_open(note_text, note_len, ippyo_manifest_chain_origin(run->m),
+	    vk, &cp, &note)) != 0) {
+		fail(rep, G_MAXUINT64, r == IPPYO_ERR_WRONG_ORIGIN ? "checkpoint.origin" :
+		    "checkpoint.signature", "the checkpoint is not signed by the chain key of the "
+		    "manifest for its origin (%s)", ippyo_strerror(r));
+		goto out;
+	}
+	rep->checkpoint_time = -1;
+	if (run->side.policy != NULL) {
+		gsize nw = ippyo_policy_witness_count(run->side.policy), i;
+		g_autofree const ippyo_note_verifier **ws = g_new0(const ippyo_note_verifier *,
+		    nw + 1);
+		g_autofree int *ver = g_new0(int, nw + 1);
+		g_autofree uint64_t *ts = g_new0(uint64_t, nw + 1);
+
+		if ((r = ippyo_policy_check_note(run->side.policy, note)) != 0)
+			fail(rep, G_MAXUINT64, "checkpoint.quorum", "the checkpoint's witness "
+			    "cosignatures do not meet the policy (%s)", ippyo_strerror(r));
+		for (i = 0; i < nw; i++)
+			ws[i] = ippyo_policy_witness(run->side.policy, i);
+		if (nw > 0 && ippyo_note_verify(note, ws, nw, ver, ts) == 0)
+			for (i = 0; i < nw; i++)
+				if (ver[i] && (rep->checkpoint_time < 0 ||
+				    (gint64)ts[i] < rep->checkpoint_time))
+					rep->checkpoint_time = (gint64)ts[i];
+	}
+	if (run->st.present) {
+		guint64 old = ippyo_merkle_state_size(&run->st.tree);
+
+		if (cp->size < old) {
+			fail(rep, G_MAXUINT64, "log.rollback", "the checkpoint (size %"
+			    G_GUINT64_FORMAT ") is smaller than the one verified before (size %"
+			    G_GUINT64_FORMAT ")", cp->size, old);
+			rep->evidence = evidence_text(run->st.checkpoint, old,
+			    (const char *)note_text, cp->size);
+			goto out;
+		}
+	}
+	*cp_out = cp;
+	cp = NULL;
+	ok = TRUE;
+out:
+	ippyo_checkpoint_free(cp);
+	ippyo_note_free(note);
+	ippyo_note_verifier_free(vk);
+	return ok;
+}
+
+/* Fetches and parses entry 0 (the manifest) without trusting it yet. */
+static ippyo_entry *
+load_manifest_entry(Run *run, GError **error)
+{
+	g_autoptr(GPtrArray) first = NULL;
+	ippyo_entry *e = NULL;
+	const guint8 *d;
+	gsize len;
+	int r;
+
+	first = tally_mirror_read_entries(run->opts->dir, run->size, 0, 1, error);
+	if (first == NULL)
+		return NULL;
+	d = g_bytes_get_data(first->pdata[0], &len);
+	if ((r = ippyo_entry_parse(&e, d, len)) != 0 ||
+	    ippyo_entry_get_type(e) != IPPYO_ENTRY_MANIFEST) {
+		ippyo_entry_free(e);
+		g_set_error(error, TALLY_ERROR, TALLY_EXIT_VERIFY,
+		    "entry 0 is not a sealed manifest entry (%s): nothing can be verified",
+		    r != 0 ? ippyo_strerror(r) : "another type");
+		return NULL;
+	}
+	return e;
+}
+
+/* The cast-time upper bound of entry i (docs/verification.md, "Cast time"). */
+static gint64
+cast_hi(Run *run, guint64 i, gint64 close_time, gboolean before_close)
+{
+	guint k;
+
+	for (k = 0; k < run->st.times->len; k++) {
+		const guint64 *t = run->st.times->pdata[k];
+
+		if (t[0] > i)
+			return (gint64)t[1];
+	}
+	if (run->rep->checkpoint_time >= 0)
+		return run->rep->checkpoint_time;
+	if (before_close && close_time >= 0)
+		return close_time;
+	return run->opts->now != 0 ? run->opts->now : g_get_real_time() / G_USEC_PER_SEC;
+}
+
+typedef struct {
+	ippyo_ceremony_commitments *c;
+	guint64 index;
+} CeremonyFile;
+
+static void
+check_ceremony(Run *run, GArray *files)
+{
+	ippyo_ceremony_params p;
+	g_autofree ippyo_ceremony_commitments **all = NULL;
+	ippyo_ceremony_result *res = NULL;
+	uint32_t bad = 0, j, n = ippyo_manifest_trustees_n(run->m);
+	guint i;
+	int r, ok = 1;
+
+	if (files->len == 0)
+		return;
+	memset(&p, 0, sizeof(p));
+	ippyo_manifest_draft_hash(run->m, p.context);
+	p.threshold = ippyo_manifest_trustees_t(run->m);
+	p.trustees = n;
+	all = g_new0(ippyo_ceremony_commitments *, files->len);
+	for (i = 0; i < files->len; i++)
+		all[i] = g_array_index(files, CeremonyFile, i).c;
+	r = ippyo_ceremony_result_compute(&p, all, files->len, &res, &bad);
+	if (r != 0) {
+		guint64 at = g_array_index(files, CeremonyFile, 0).index;
+
+		for (i = 0; i < files->len; i++)
+			if (ippyo_ceremony_commitments_index(all[i]) == bad)
+				at = g_array_index(files, CeremonyFile, i).index;
+		fail(run->rep, at, "ceremony.commitments", "the ceremony's commitments do not "
+		    "verify%s (trustee %u: %s)", files->len < n ? " or are incomplete" : "", bad,
+		    ippyo_strerror(r));
+		return;
+	}
+	if (ippyo_point_eq(ippyo_ceremony_result_election_key(res),
+	    ippyo_manifest_election_key_point(run->m)) != 1)
+		ok = 0;
+	for (j = 1; j <= n; j++)
+		if (ippyo_point_eq(ippyo_ceremony_result_verification_key(res, j),
+		    ippyo_manifest_trustee_key(run->m, j)) != 1)
+			ok = 0;
+	if (memcmp(ippyo_ceremony_result_transcript(res), ippyo_manifest_ceremony_hash(run->m),
+	    32) != 0)
+		ok = 0;
+	if (!ok)
+		fail(run->rep, 0, "ceremony.result", "the election key, trustee keys or ceremony "
+		    "hash of the manifest are not those the ceremony's commitments give");
+	ippyo_ceremony_result_free(res);
+}
+
+static void
+check_manifest_entry(Run *run, ippyo_entry *e)
+{
+	guint8 h[32];
+	int r;
+
+	if ((r = ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run->m))) != 0)
+		fail(run->rep, 0, "manifest.signature", "the officials' signature of the manifest "
+		    "does not verify (%s)", ippyo_strerror(r));
+	if (ippyo_manifest_election_hash(run->m, h) == 0) {
+		if (run->opts->election_hash != NULL) {
+			g_autofree char *hx = tally_hex(h, 32);
+
+			if (g_ascii_strcasecmp(hx, run->opts->election_hash) != 0)
+				fail(run->rep, 0, "manifest.pinned", "the election hash is %s, not "
+				    "the pinned %s", hx, run->opts->election_hash);
+		}
+		if (run->st.present && memcmp(h, run->st.election_hash, 32) != 0)
+			fail(run->rep, 0, "manifest.pinned", "entry 0 is not the manifest of the "
+			    "earlier runs (state file)");
+	}
+}
+
+TallyVerifyReport *
+tally_verify_run(const TallyVerifyOptions *opts, GError **error)
+{
+	g_autoptr(TallyVerifyReport) rep = g_new0(TallyVerifyReport, 1);
+	g_autofree char *cp_path = g_build_filename(opts->dir, TALLY_MIRROR_CHECKPOINT, NULL);
+	g_autofree char *note_text = NULL;
+	g_autoptr(GPtrArray) entries = NULL;
+	g_autoptr(GPtrArray) parsed = NULL;
+	g_autoptr(GArray) jobs = NULL;
+	g_autoptr(GArray) cfiles = NULL;
+	g_autoptr(GPtrArray) partials = NULL;
+	g_autoptr(GHashTable) job_of = NULL;
+	ippyo_entry *e0 = NULL;
+	ippyo_note *note = NULL;
+	ippyo_checkpoint *cp = NULL, *cp0 = NULL;
+	ippyo_merkle_state tree, old_tree;
+	gboolean have_old = FALSE;
+	BallotShared sh;
+	Run run;
+	gsize note_len;
+	guint64 start, i;
+	gint64 close_time = -1;
+	gboolean log_ok = TRUE;
+	guint8 root[32];
+	int r;
+
+	memset(&run, 0, sizeof(run));
+	memset(&sh, 0, sizeof(sh));
+	run.opts = opts;
+	run.rep = rep;
+	rep->failures = g_ptr_array_new_with_free_func(failure_free);
+	rep->counted = g_array_new(FALSE, FALSE, sizeof(guint64));
+	rep->checkpoint_time = -1;
+	state_init(&run.st);
+	run.h = ippyo_merkle_hasher_new();
+	cfiles = g_array_new(FALSE, FALSE, sizeof(CeremonyFile));
+	partials = g_ptr_array_new_with_free_func((GDestroyNotify)tally_partial_free);
+
+	/* 1. The checkpoint's body (for the size), then entry 0 (for the keys). */
+	if (!tally_read_file(cp_path, IPPYO_NOTE_MAX_BYTES, &note_text, &note_len, error))
+		goto fatal;
+	if ((r = ippyo_note_parse((const guint8 *)note_text, note_len, &note)) != 0 ||
+	    (r = ippyo_checkpoint_parse(note->text, note->text_len, &cp0)) != 0) {
+		fail(rep, G_MAXUINT64, "checkpoint.format", "%s is not a signed checkpoint (%s)",
+		    cp_path, ippyo_strerror(r));
+		goto done;
+	}
+	run.size = cp0->size;
+	if (run.size == 0) {
+		fail(rep, G_MAXUINT64, "checkpoint.format", "the checkpoint is of the empty tree");
+		goto done;
+	}
+	if ((e0 = load_manifest_entry(&run, error)) == NULL)
+		goto fatal;
+	run.m = (ippyo_manifest *)ippyo_entry_manifest(e0);
+	{
+		size_t ml;
+		const uint8_t *mb = ippyo_manifest_bytes(run.m, &ml);
+
+		if ((r = ippyo_manifest_parse(&rep->manifest, mb, ml, IPPYO_MANIFEST_SEALED)) != 0) {
+			tally_set_ippyo_error(error, r, "manifest");
+			goto fatal;
+		}
+	}
+	run.agg = tally_aggregate_new(run.m);
+	if (opts->state_path != NULL && !state_load(&run.st, opts->state_path, run.m, run.agg,
+	    error))
+		goto fatal;
+	if (!side_load(&run.side, opts, run.m, rep, error))
+		goto fatal;
+	if ((r = ippyo_manifest_election_key(run.m, &run.key)) != 0) {
+		tally_set_ippyo_error(error, r, "the election key of the manifest");
+		goto fatal;
+	}
+	check_manifest_entry(&run, e0);
+
+	/* 2-3. The checkpoint: signature, witnesses, not smaller than the saved one. */
+	if (!check_checkpoint(&run, (const guint8 *)note_text, note_len, &cp)) {
+		log_ok = FALSE;
+		goto done;
+	}
+	rep->checkpoint = g_strndup(note_text, note_len);
+	rep->size = run.size;
+
+	/* 4. The hash tiles give the signed root; the saved tree is a prefix. */
+	{
+		struct ippyo_tile_source ts = { run.size, tally_mirror_fetch_tile,
+		    (void *)opts->dir, run.h };
+
+		r = ippyo_merkle_root_from(run.h, run.size, ippyo_tile_hash_fn, &ts, root);
+		run.tiles_ok = r == 0 && memcmp(root, cp->root, 32) == 0;
+		if (!run.tiles_ok)
+			fail(rep, G_MAXUINT64, "tree.tiles", "the hash tiles of the mirror do not "
+			    "give the checkpoint's root (%s)", r != 0 ? ippyo_strerror(r) :
+			    "another root");
+		if (run.st.present && run.tiles_ok) {
+			guint64 old = ippyo_merkle_state_size(&run.st.tree);
+			guint8 oldroot[32], ours[32];
+
+			if (old > 0 && (ippyo_merkle_root_from(run.h, old, ippyo_tile_hash_fn, &ts,
+			    oldroot) != 0 || ippyo_merkle_state_root(&run.st.tree, run.h, ours) != 0 ||
+			    memcmp(oldroot, ours, 32) != 0)) {
+				fail(rep, G_MAXUINT64, "log.fork", "the checkpoint (size %"
+				    G_GUINT64_FORMAT ") does not extend the one verified before (size %"
+				    G_GUINT64_FORMAT "): the chain forked or rewrote history",
+				    run.size, old);
+				rep->evidence = evidence_text(run.st.checkpoint, old, note_text,
+				    run.size);
+				log_ok = FALSE;
+				goto done;
+			}
+		}
+	}
+
+	/* 5. The entries: every leaf recomputed, compared with the signed tiles. */
+	start = run.st.present && run.tiles_ok ? ippyo_merkle_state_size(&run.st.tree) : 0;
+	if (start == 0 && run.st.present) {
+		/* A full run: what the state counted starts over; its tree is kept
+		 * to check that the entries extend it. */
+		have_old = TRUE;
+		old_tree = run.st.tree;
+		g_hash_table_remove_all(run.st.voters);
+		run.st.closed = FALSE;
+		g_clear_pointer(&run.st.close_time, g_free);
+		g_ptr_array_set_size(run.st.failures, 0);
+		g_ptr_array_set_size(run.st.partials, 0);
+		run.st.result_seen = FALSE;
+		tally_aggregate_free(run.agg);
+		run.agg = tally_aggregate_new(run.m);
+	}
+	rep->first_checked = start;
+	entries = read_entries(&run, start);
+	if (start > 0)
+		tree = run.st.tree;
+	else
+		ippyo_merkle_state_init(&tree);
+	parsed = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_entry_free);
+	for (i = 0; i < entries->len; i++) {
+		guint64 idx = start + i;
+		gsize len;
+		const guint8 *d = g_bytes_get_data(entries->pdata[i], &len);
+		guint8 leaf[32], want[32];
+		ippyo_entry *e = NULL;
+
+		if ((r = ippyo_merkle_state_append_entry(&tree, run.h, d, len, leaf)) != 0) {
+			tally_set_ippyo_error(error, r, "tree");
+			goto fatal;
+		}
+		if (have_old && ippyo_merkle_state_size(&old_tree) == idx + 1) {
+			guint8 a[32], b[32];
+
+			if (ippyo_merkle_state_root(&tree, run.h, a) != 0 ||
+			    ippyo_merkle_state_root(&old_tree, run.h, b) != 0 ||
+			    memcmp(a, b, 32) != 0) {
+				fail(rep, G_MAXUINT64, "log.fork", "the entries do not extend the tree "
+				    "verified before (size %" G_GUINT64_FORMAT ")", idx + 1);
+				rep->evidence = evidence_text(run.st.checkpoint, idx + 1, note_text,
+				    run.size);
+				log_ok = FALSE;
+			}
+		}
+		if (tile_leaf(&run, idx, want) && memcmp(want, leaf, 32) != 0) {
+			fail(rep, idx, "tree.leaf", "entry %" G_GUINT64_FORMAT " is not the entry "
+			    "the signed tree holds at this position (altered, dropped or moved)", idx);
+			log_ok = FALSE;
+		}
+		if ((r = ippyo_entry_parse(&e, d, len)) != 0)
+			fail(rep, idx, "entry.parse", "the entry does not parse (%s)",
+			    ippyo_strerror(r));
+		else if (strcmp(ippyo_entry_election_id(e), ippyo_manifest_election_id(run.m)) != 0)
+			fail(rep, idx, "entry.election", "the entry names election \"%s\"",
+			    ippyo_entry_election_id(e));
+		g_ptr_array_add(parsed, e);
+	}
+	if (start + entries->len != run.size) {
+		log_ok = FALSE;
+	} else if (ippyo_merkle_state_root(&tree, run.h, root) != 0 ||
+	    memcmp(root, cp->root, 32) != 0) {
+		fail(rep, G_MAXUINT64, "tree.root", "the tree recomputed from the entries does not "
+		    "have the checkpoint's root");
+		log_ok = FALSE;
+	}
+
+	/* 6. Positions and signed entries; ballots collected for the workers. */
+	if (run.st.closed) {
+		close_time = parse_time(run.st.close_time);
+	}
+	for (i = 0; i < parsed->len; i++) {
+		ippyo_entry *e = parsed->pdata[i];
+
+		if (e != NULL && ippyo_entry_get_type(e) == IPPYO_ENTRY_CLOSE) {
+			uint64_t ls;
+			const char *t;
+
+			if (ippyo_entry_close(e, &ls, &t) == 0 && close_time < 0)
+				close_time = parse_time(t);
+		}
+	}
+	jobs = g_array_new(FALSE, TRUE, sizeof(BallotJob));
+	job_of = g_hash_table_new(g_int64_hash, g_int64_equal);
+	{
+		gboolean closed = run.st.closed, ballot_seen = run.st.voters != NULL &&
+		    g_hash_table_size(run.st.voters) > 0;
+
+		for (i = 0; i < parsed->len; i++) {
+			guint64 idx = start + i;
+			ippyo_entry *e = parsed->pdata[i];
+			ippyo_entry_type t;
+
+			if (e == NULL)
+				continue;
+			t = ippyo_entry_get_type(e);
+			if (t == IPPYO_ENTRY_MANIFEST && idx != 0)
+				fail(rep, idx, "entry.position", "a manifest entry after entry 0");
+			if (t != IPPYO_ENTRY_MANIFEST && idx == 0)
+				fail(rep, idx, "entry.position", "entry 0 is not the manifest");
+			if (t == IPPYO_ENTRY_BALLOT) {
+				BallotJob j;
+
+				memset(&j, 0, sizeof(j));
+				j.index = idx;
+				j.entry = e;
+				j.fails = g_ptr_array_new_with_free_func(failure_free);
+				j.cast_hi = cast_hi(&run, idx, close_time, !closed);
+				g_array_append_val(jobs, j);
+				ballot_seen = TRUE;
+			} else if (t == IPPYO_ENTRY_CEREMONY) {
+				gsize d;
+
+				if (ballot_seen || closed)
+					fail(rep, idx, "entry.position", "a ceremony entry after the "
+					    "first ballot");
+				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
+					fail(rep, idx, "ceremony.signature", "the officials' signature "
+					    "does not verify");
+				for (d = 0; d < ippyo_entry_documents(e); d++) {
+					const char *name;
+					const uint8_t *data;
+					size_t len;
+					CeremonyFile cf = { NULL, idx };
+
+					if (ippyo_entry_get_document(e, d, &name, &data, &len) != 0)
+						continue;
+					if (ippyo_ceremony_commitments_from_json(&cf.c,
+					    (const char *)data, len) == 0) {
+						g_array_append_val(cfiles, cf);
+						continue;
+					}
+					/* Result files are recomputed from the commitments. */
+					{
+						ippyo_ceremony_result *res = NULL;
+
+						if (ippyo_ceremony_result_from_json(&res,
+						    (const char *)data, len) == 0) {
+							ippyo_ceremony_result_free(res);
+							continue;
+						}
+					}
+					fail(rep, idx, "ceremony.document", "document \"%s\" is neither "
+					    "a commitments file nor a result file", name);
+				}
+			} else if (t == IPPYO_ENTRY_CLOSE) {
+				uint64_t ls;
+				const char *ct;
+
+				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
+					fail(rep, idx, "close.signature", "the officials' signature "
+					    "does not verify");
+				if (closed) {
+					fail(rep, idx, "close.duplicate", "a second close entry");
+					continue;
+				}
+				if (ippyo_entry_close(e, &ls, &ct) == 0 && ls > idx)
+					fail(rep, idx, "close.log-size", "the close entry says the "
+					    "officials saw %" G_GUINT64_FORMAT " entries, more than "
+					    "precede it", (guint64)ls);
+				closed = TRUE;
+				rep->closed = TRUE;
+				rep->close_index = idx;
+				run.st.closed = TRUE;
+				run.st.close_index = idx;
+				g_free(run.st.close_time);
+				run.st.close_time = g_strdup(ct);
+			}
+		}
+	}
+	/* The ceremony documents of the whole record (a full run sees them all). */
+	if (start == 0)
+		check_ceremony(&run, cfiles);
+
+	/* 7. Ballots: certificates, roll, card signatures, proofs (all cores, batched). */
+	sh.m = run.m;
+	sh.key = run.key;
+	sh.side = &run.side;
+	sh.cast_lo = parse_time(ippyo_manifest_poll_opens(run.m));
+	sh.jobs = (BallotJob *)(void *)jobs->data;
+	sh.n_jobs = jobs->len;
+	if (!check_ballots(&sh, opts->threads, error))
+		goto fatal;
+	rep->ballots = jobs->len;
+	for (i = 0; i < jobs->len; i++) {
+		BallotJob *j = &g_array_index(jobs, BallotJob, i);
+
+		g_hash_table_insert(job_of, &j->index, j);
+	}
+
+	/* 8. In order: poll state, re-vote rule, aggregate, decryptions, result. */
+	if (run.st.close_time != NULL)
+		rep->close_time = g_strdup(run.st.close_time);
+	{
+		gboolean closed = FALSE;
+		guint64 close_idx = run.st.closed ? run.st.close_index : G_MAXUINT64;
+		GHashTable *seen_trustee = g_hash_table_new(g_direct_hash, g_direct_equal);
+		guint k;
+
+		if (run.st.closed && close_idx < start)
+			closed = TRUE;
+		/* Partials verified in earlier runs. */
+		for (k = 0; k < run.st.partials->len; k++) {
+			gsize len;
+			const guint8 *d = g_bytes_get_data(run.st.partials->pdata[k], &len);
+			TallyPartial *p = tally_partial_from_bytes(run.m, d, len, NULL);
+
+			if (p != NULL) {
+				g_ptr_array_add(partials, p);
+				g_hash_table_add(seen_trustee, GUINT_TO_POINTER(p->trustee));
+			}
+		}
+		run.agg->close_index = close_idx;
+		for (i = 0; i < parsed->len; i++) {
+			guint64 idx = start + i;
+			ippyo_entry *e = parsed->pdata[i];
+			ippyo_entry_type t;
+
+			if (e == NULL)
+				continue;
+			t = ippyo_entry_get_type(e);
+			if (t == IPPYO_ENTRY_CLOSE && idx == close_idx)
+				closed = TRUE;
+			if (t == IPPYO_ENTRY_BALLOT) {
+				BallotJob *j = g_hash_table_lookup(job_of, &idx);
+				g_autofree char *vhex = NULL;
+				gpointer prev;
+
+				if (closed) {
+					fail(rep, idx, "ballot.after-close", "a ballot after the close "
+					    "entry (index %" G_GUINT64_FORMAT "): never counted", close_idx);
+					continue;
+				}
+				if (j == NULL || !j->ok || j->ballot == NULL)
+					continue;   /* its failures are reported; never counted */
+				vhex = tally_hex(j->voter, 32);
+				prev = g_hash_table_lookup(run.st.voters, vhex);
+				if ((r = aggregate_add(run.agg, j->ballot, FALSE)) != 0) {
+					tally_set_ippyo_error(error, r, "aggregate");
+					g_hash_table_unref(seen_trustee);
+					goto fatal;
+				}
+				if (prev != NULL) {
+					guint64 pi = GPOINTER_TO_SIZE(prev) - 1;
+					BallotJob *pj = g_hash_table_lookup(job_of, &pi);
+					ippyo_entry *old = NULL;
+					ippyo_ballot *ob = NULL;
+
+					if (pj != NULL) {
+						r = aggregate_add(run.agg, pj->ballot, TRUE);
+					} else if ((old = read_old_entry(&run, pi)) != NULL) {
+						const guint8 *b, *c, *s;
+						size_t bl, cl, sl;
+
+						r = ippyo_entry_ballot(old, &b, &bl, &c, &cl, &s, &sl);
+						if (r == 0)
+							r = ippyo_ballot_parse(&ob, run.m, b, bl);
+						if (r == 0)
+							r = aggregate_add(run.agg, ob, TRUE);
+					} else {
+						r = IPPYO_ERR_NOT_FOUND;
+					}
+					ippyo_ballot_free(ob);
+					ippyo_entry_free(old);
+					if (r != 0) {
+						tally_set_ippyo_error(error, r, "the superseded ballot %"
+						    G_GUINT64_FORMAT, pi);
+						g_hash_table_unref(seen_trustee);
+						goto fatal;
+					}
+				} else {
+					run.agg->counted++;
+				}
+				g_hash_table_replace(run.st.voters, g_steal_pointer(&vhex),
+				    GSIZE_TO_POINTER(idx + 1));
+				continue;
+			}
+			if (t == IPPYO_ENTRY_DECRYPTION) {
+				const char *name;
+				const uint8_t *d;
+				size_t len;
+				TallyPartial *p;
+				g_autoptr(GError) le = NULL;
+				gsize bc, bo;
+
+				if (!closed) {
+					fail(rep, idx, "decryption.before-close", "a decryption entry "
+					    "before the close entry");
+					continue;
+				}
+				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
+					fail(rep, idx, "decryption.signature", "the officials' signature "
+					    "does not verify");
+				if (ippyo_entry_get_document(e, 0, &name, &d, &len) != 0 ||
+				    (p = tally_partial_from_bytes(run.m, d, len, &le)) == NULL) {
+					fail(rep, idx, "decryption.document", "the partial decryption "
+					    "document does not parse (%s)", le != NULL ? le->message : "");
+					continue;
+				}
+				if (p->trustee != ippyo_entry_trustee(e)) {
+					fail(rep, idx, "decryption.document", "the entry says trustee %u, "
+					    "its document trustee %u", ippyo_entry_trustee(e), p->trustee);
+					tally_partial_free(p);
+					continue;
+				}
+				if (!tally_partial_verify(p, run.m, run.agg, &bc, &bo, &le)) {
+					fail(rep, idx, "decryption.proof", "%s", le->message);
+					tally_partial_free(p);
+					continue;
+				}
+				if (g_hash_table_contains(seen_trustee, GUINT_TO_POINTER(p->trustee))) {
+					fail(rep, idx, "decryption.duplicate", "a second decryption by "
+					    "trustee %u", p->trustee);
+					tally_partial_free(p);
+					continue;
+				}
+				g_hash_table_add(seen_trustee, GUINT_TO_POINTER(p->trustee));
+				g_ptr_array_add(run.st.partials, g_bytes_new(d, len));
+				g_ptr_array_add(partials, p);
+				continue;
+			}
+			if (t == IPPYO_ENTRY_RESULT) {
+				uint64_t ci, counted;
+				size_t nc, c, o;
+				guint64 **tot = NULL;
+				gsize bc, bo;
+				g_autoptr(GError) le = NULL;
+
+				if (!closed) {
+					fail(rep, idx, "result.before-close", "a result entry before the "
+					    "close entry");
+					continue;
+				}
+				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
+					fail(rep, idx, "result.signature", "the officials' signature "
+					    "does not verify");
+				if (ippyo_entry_result(e, &ci, &counted, &nc) != 0)
+					continue;
+				if (ci != close_idx)
+					fail(rep, idx, "result.close-index", "the result covers the "
+					    "close entry %" G_GUINT64_FORMAT ", the close entry is %"
+					    G_GUINT64_FORMAT, (guint64)ci, close_idx);
+				if (counted != run.agg->counted)
+					fail(rep, idx, "result.counted", "the result counts %"
+					    G_GUINT64_FORMAT " ballots; the chain has %" G_GUINT64_FORMAT
+					    " counted ballots (the last ballot of each voter before close)",
+					    (guint64)counted, run.agg->counted);
+				if (nc != run.agg->n_contests) {
+					fail(rep, idx, "result.total", "the result has %zu contests", nc);
+					continue;
+				}
+				if (partials->len < ippyo_manifest_trustees_t(run.m)) {
+					fail(rep, idx, "result.decryptions", "only %u valid decryption "
+					    "entries precede the result; %u are needed", partials->len,
+					    ippyo_manifest_trustees_t(run.m));
+					continue;
+				}
+				tot = g_new0(guint64 *, nc);
+				for (c = 0; c < nc; c++) {
+					tot[c] = g_new0(guint64, run.agg->n_options[c]);
+					if (ippyo_entry_result_options(e, c) != run.agg->n_options[c])
+						continue;
+					for (o = 0; o < run.agg->n_options[c]; o++) {
+						uint64_t v;
+
+						if (ippyo_entry_result_total(e, c, o, &v) == 0)
+							tot[c][o] = v;
+					}
+				}
+				if (!tally_check_totals(run.m, run.agg,
+				    (TallyPartial *const *)partials->pdata, partials->len, tot, &bc, &bo,
+				    &le)) {
+					fail(rep, idx, "result.total", "%s", le->message);
+					tally_totals_free(tot, nc);
+					continue;
+				}
+				if (rep->totals == NULL && counted == run.agg->counted &&
+				    ci == close_idx) {
+					rep->totals = tot;
+					rep->has_result = TRUE;
+				} else {
+					tally_totals_free(tot, nc);
+				}
+				run.st.result_seen = TRUE;
+			}
+		}
+		g_hash_table_unref(seen_trustee);
+	}
+	if (rep->closed || run.st.closed) {
+		rep->closed = TRUE;
+		rep->close_index = run.st.close_index;
+		rep->aggregate = tally_aggregate_new(run.m);
+		rep->aggregate->close_index = run.st.close_index;
+		rep->aggregate->counted = run.agg->counted;
+		{
+			gsize c, o;
+
+			for (c = 0; c < run.agg->n_contests; c++)
+				for (o = 0; o < run.agg->n_options[c]; o++)
+					if (ippyo_ciphertext_copy(rep->aggregate->totals[c][o],
+					    run.agg->totals[c][o]) != 0)
+						g_clear_pointer(&rep->aggregate, tally_aggregate_free);
+		}
+	}
+	{
+		GHashTableIter it;
+		gpointer k, v;
+
+		g_hash_table_iter_init(&it, run.st.voters);
+		while (g_hash_table_iter_next(&it, &k, &v)) {
+			guint64 x = GPOINTER_TO_SIZE(v) - 1;
+
+			(void)k;
+			g_array_append_val(rep->counted, x);
+		}
+		g_array_sort(rep->counted, u64_cmp);
+	}
+	for (i = 0; i < jobs->len; i++) {
+		BallotJob *j = &g_array_index(jobs, BallotJob, i);
+		guint k;
+
+		for (k = 0; k < j->fails->len; k++) {
+			TallyFailure *f = j->fails->pdata[k];
+
+			fail(rep, f->index, f->rule, "%s", f->message);
+		}
+	}
+
+	/* 9. The state for the next run: only for a log that verified. */
+	if (opts->state_path != NULL && log_ok) {
+		guint i2;
+		guint64 *t;
+
+		for (i2 = 0; i2 < rep->failures->len; i2++) {
+			const TallyFailure *f = rep->failures->pdata[i2];
+			TallyFailure *c = g_new0(TallyFailure, 1);
+
+			c->index = f->index;
+			c->rule = g_strdup(f->rule);
+			c->message = g_strdup(f->message);
+			g_ptr_array_add(run.st.failures, c);
+		}
+		if (ippyo_manifest_election_hash(run.m, run.st.election_hash) != 0)
+			memset(run.st.election_hash, 0, 32);
+		g_free(run.st.checkpoint);
+		run.st.checkpoint = g_strndup(note_text, note_len);
+		run.st.tree = tree;
+		if (rep->checkpoint_time >= 0) {
+			t = g_new0(guint64, 2);
+			t[0] = run.size;
+			t[1] = (guint64)rep->checkpoint_time;
+			g_ptr_array_add(run.st.times, t);
+		}
+		if (!state_save(&run.st, opts->state_path, run.agg, error))
+			goto fatal;
+	}
+	/* Failures of earlier runs are reported again: they do not go away. */
+	if (start > 0) {
+		guint k;
+
+		for (k = 0; k < run.st.failures->len; k++) {
+			const TallyFailure *f = run.st.failures->pdata[k];
+
+			if (f->index < start || f->index == G_MAXUINT64)
+				if (tally_verify_report_find(rep, f->rule, f->index) == NULL)
+					fail(rep, f->index, f->rule, "%s (found by an earlier run)",
+					    f->message);
+		}
+	}
+done:
+	g_ptr_array_sort(rep->failures, failure_cmp);
+	if (jobs != NULL)
+		for (i = 0; i < jobs->len; i++) {
+			BallotJob *j = &g_array_index(jobs, BallotJob, i);
+
+			ippyo_ballot_free(j->ballot);
+			g_ptr_array_unref(j->fails);
+		}
+	for (i = 0; cfiles != NULL && i < cfiles->len; i++)
+		ippyo_ceremony_commitments_free(g_array_index(cfiles, CeremonyFile, i).c);
+	g_clear_pointer(&parsed, g_ptr_array_unref);
+	ippyo_entry_free(e0);
+	ippyo_note_free(note);
+	ippyo_checkpoint_free(cp);
+	ippyo_checkpoint_free(cp0);
+	ippyo_election_key_free(run.key);
+	ippyo_merkle_hasher_free(run.h);
+	tally_aggregate_free(run.agg);
+	g_free(run.tile);
+	side_clear(&run.side);
+	state_clear(&run.st);
+	return g_steal_pointer(&rep);
+fatal:
+	g_clear_pointer(&rep->failures, g_ptr_array_unref);
+	rep->failures = g_ptr_array_new_with_free_func(failure_free);
+	if (jobs != NULL)
+		for (i = 0; i < jobs->len; i++) {
+			BallotJob *j = &g_array_index(jobs, BallotJob, i);
+
+			ippyo_ballot_free(j->ballot);
+			g_ptr_array_unref(j->fails);
+		}
+	for (i = 0; cfiles != NULL && i < cfiles->len; i++)
+		ippyo_ceremony_commitments_free(g_array_index(cfiles, CeremonyFile, i).c);
+	g_clear_pointer(&parsed, g_ptr_array_unref);
+	ippyo_entry_free(e0);
+	ippyo_note_free(note);
+	ippyo_checkpoint_free(cp);
+	ippyo_checkpoint_free(cp0);
+	ippyo_election_key_free(run.key);
+	ippyo_merkle_hasher_free(run.h);
+	tally_aggregate_free(run.agg);
+	g_free(run.tile);
+	side_clear(&run.side);
+	state_clear(&run.st);
+	return NULL;
+}

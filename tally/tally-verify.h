@@ -1,0 +1,64 @@
+/* ippyo-tally — the observer's verifier of an election record (docs/verification.md). */
+#pragma once
+
+#include <glib.h>
+#include <jansson.h>
+
+#include "record.h"
+
+G_BEGIN_DECLS
+
+/* What the verifier reads besides the mirror folder; NULL: DIR/election/... */
+typedef struct {
+	const char *dir;              /* the mirror folder */
+	const char *state_path;       /* incremental state (read, then rewritten); may be NULL */
+	const char *roll_path;
+	const char *policy_path;
+	const char *const *ca_paths;  /* NULL-terminated */
+	const char *const *crl_paths; /* NULL-terminated */
+	const char *election_hash;    /* hex h_E to pin, may be NULL */
+	guint threads;                /* 0: one per core */
+	gint64 now;                   /* the verifier's clock (0: the real one) */
+} TallyVerifyOptions;
+
+/* One broken rule; index is G_MAXUINT64 when no entry is at fault. */
+typedef struct {
+	guint64 index;
+	char *rule;                   /* a stable identifier, docs/verification.md */
+	char *message;
+} TallyFailure;
+
+typedef struct {
+	GPtrArray *failures;          /* TallyFailure*, in entry order */
+	ippyo_manifest *manifest;     /* NULL if entry 0 did not parse */
+	char *checkpoint;             /* the verified checkpoint note */
+	guint64 size;                 /* its tree size */
+	guint64 first_checked;        /* first entry checked in this run */
+	gint64 checkpoint_time;       /* earliest witness cosignature time, or -1 */
+	gboolean closed;
+	guint64 close_index;
+	char *close_time;             /* the close entry's time */
+	TallyAggregate *aggregate;    /* after the close entry: the totals to decrypt */
+	GArray *counted;              /* guint64 indices of the counted ballots (this run's view) */
+	guint64 ballots;              /* ballot entries checked in this run */
+	gboolean has_result;          /* a result entry verified */
+	guint64 **totals;             /* its totals [c][o] */
+	char *evidence;               /* fork evidence: both checkpoint notes, or NULL */
+} TallyVerifyReport;
+
+void tally_verify_report_free(TallyVerifyReport *r);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(TallyVerifyReport, tally_verify_report_free)
+
+/*
+ * Verifies the record in opts->dir. Returns NULL with *error only when the
+ * verification could not run at all (unreadable files, bad options); broken
+ * rules are in the report (report->failures->len > 0).
+ */
+TallyVerifyReport *tally_verify_run(const TallyVerifyOptions *opts, GError **error);
+
+/* The first failure with this rule (and entry index, or any when G_MAXUINT64), or NULL. */
+const TallyFailure *tally_verify_report_find(const TallyVerifyReport *r, const char *rule,
+    guint64 index);
+json_t *tally_verify_report_to_json(const TallyVerifyReport *r);
+
+G_END_DECLS
