@@ -624,9 +624,11 @@ cmd_consistency(int argc, char **argv)
 		g_autoptr(GBytes) na = read_file(argv[3]);
 		g_autoptr(GBytes) nb = read_file(argv[4]);
 
-		g_print("FORK: %s\n--- checkpoint held ---\n%.*s--- checkpoint served ---\n%.*s",
-		    ippyo_strerror(rc), (int)g_bytes_get_size(na), (const char *)g_bytes_get_data(na, NULL),
-		    (int)g_bytes_get_size(nb), (const char *)g_bytes_get_data(nb, NULL));
+		/* raw bytes: the notes are UTF-8 evidence, never recoded */
+		printf("FORK: %s\n--- checkpoint held ---\n", ippyo_strerror(rc));
+		fwrite(g_bytes_get_data(na, NULL), 1, g_bytes_get_size(na), stdout);
+		printf("--- checkpoint served ---\n");
+		fwrite(g_bytes_get_data(nb, NULL), 1, g_bytes_get_size(nb), stdout);
 	} else
 		g_print("consistent %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT "\n", a->size, b->size);
 	ippyo_checkpoint_free(a);
