@@ -339,6 +339,55 @@ test_replay(void)
 	ippyo_manifest_free(m2);
 }
 
+/* Selections that cancel out: the contest sum is the point at infinity. */
+static void
+test_infinity_sum(void)
+{
+	static const fx_contest one[] = { { 0, 1, 2 } };
+	ippyo_manifest *m = fx_sealed("e", one, 1);
+	ippyo_election_key *key = fx_key(m);
+	ippyo_choices *ch = ippyo_choices_new(m);
+	uint8_t seed[32], voter[32], raw[IPPYO_SELECTION_BYTES], bad = 0;
+	ippyo_ballot *b, *b2 = NULL;
+	ippyo_point *p = ippyo_point_new();
+	json_t *root, *sels;
+	const uint8_t *bytes;
+	size_t len, n_bad = 0, i;
+	char *s;
+
+	random_bytes(seed, 32);
+	random_bytes(voter, 32);
+	b = build(m, key, ch, seed, voter);
+	bytes = ippyo_ballot_bytes(b, &len);
+	root = json_loadb((const char *)bytes, len, 0, NULL);
+	sels = json_object_get(json_array_get(json_object_get(root, "contests"), 0), "selections");
+	g_assert_cmpint(ippyo_b64url_decode_exact(json_string_value(json_array_get(sels, 0)), raw,
+	    sizeof(raw)), ==, 0);
+	/* Selection 1 := −(selection 0), component-wise, with selection 0's proof. */
+	for (i = 0; i < 2; i++) {
+		g_assert_cmpint(ippyo_point_parse(p, raw + 33 * i, 33), ==, 0);
+		g_assert_cmpint(ippyo_point_neg(p, p), ==, 0);
+		g_assert_cmpint(ippyo_point_serialize(p, raw + 33 * i), ==, 0);
+	}
+	set_b64(sels, 1, NULL, raw, sizeof(raw));
+	s = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+	g_assert_cmpint(ippyo_ballot_parse(&b2, m, (const uint8_t *)s, strlen(s)), ==, 0);
+	g_assert_true(ippyo_point_is_infinity(ippyo_ciphertext_alpha(ippyo_ballot_contest_sum(b2, 0))));
+	g_assert_cmpint(ippyo_ballot_verify(b2, m, key, voter), !=, 0);
+	g_assert_cmpint(ippyo_ballot_batch_verify(m, key, (const ippyo_ballot *const *)&b2,
+	    (const uint8_t (*)[32])voter, 1, &bad, &n_bad), ==, IPPYO_ERR_BATCH_FAILED);
+	g_assert_cmpuint(bad, ==, 1);
+	g_assert_cmpuint(n_bad, ==, 1);
+	free(s);
+	json_decref(root);
+	ippyo_point_free(p);
+	ippyo_ballot_free(b);
+	ippyo_ballot_free(b2);
+	ippyo_choices_free(ch);
+	ippyo_election_key_free(key);
+	ippyo_manifest_free(m);
+}
+
 /* ---- every single byte matters ---- */
 
 static void
@@ -732,6 +781,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/ballot/limits", test_limits);
 	g_test_add_func("/ippyo/ballot/hand-made", test_hand_made);
 	g_test_add_func("/ippyo/ballot/replay", test_replay);
+	g_test_add_func("/ippyo/ballot/infinity-sum", test_infinity_sum);
 	g_test_add_func("/ippyo/ballot/every-byte", test_every_byte);
 	g_test_add_func("/ippyo/ballot/batch", test_batch);
 	g_test_add_func("/ippyo/ballot/audit", test_audit);
