@@ -19,8 +19,8 @@ G_BEGIN_DECLS
  *   DIR/tile/<L>/<N>[.p/<W>]        C2SP hash tiles (paths as tlog-tiles)
  *   DIR/tile/entries/<N>[.p/<W>]    C2SP entry bundles
  *   DIR/election/roll.txt           the voter roll file the manifest pins
- *   DIR/election/jpki-ca/*          the JPKI auth CA certificates (PEM or DER)
- *   DIR/election/crl/*              CRLs of those CAs (PEM or DER), optional
+ *   DIR/election/jpki-ca/...        the JPKI auth CA certificates (PEM or DER)
+ *   DIR/election/crl/...            CRLs of those CAs (PEM or DER), optional
  *   DIR/election/policy             a C2SP tlog-policy for witnesses, optional
  */
 #define TALLY_MIRROR_CHECKPOINT "checkpoint"
@@ -109,7 +109,7 @@ TallyPartial *tally_partial_from_bytes(const ippyo_manifest *m, const guint8 *da
 /*
  * Verifies every share of p against the aggregate with X_j of the manifest:
  * the aggregate hash and election must match, each proof must verify. On a
- * failure *bad_contest/*bad_option (may be NULL) name the first bad share.
+ * failure bad_contest and bad_option (may be NULL) name the first bad share.
  */
 gboolean tally_partial_verify(const TallyPartial *p, const ippyo_manifest *m,
     const TallyAggregate *a, gsize *bad_contest, gsize *bad_option, GError **error);

@@ -452,6 +452,12 @@ side_clear(Side *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static gint
+path_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Files of a folder, sorted (NULL-terminated, g_strfreev). */
 static char **
 list_dir(const char *dir)
@@ -466,8 +472,7 @@ list_dir(const char *dir)
 				g_ptr_array_add(names, g_build_filename(dir, n, NULL));
 		g_dir_close(d);
 	}
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
-	g_ptr_array_sort_values(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, path_cmp);
 	g_ptr_array_add(names, NULL);
 	return (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
 }

@@ -16,6 +16,8 @@
  */
 static const TallyCommand commands[] = {
 	/* ---- election setup: officials and trustees ---- */
+	{ "keygen", "", "Make the officials' key, the chain's key or a witness's key", tally_cmd_keygen },
+	{ "init", "ELECTION.toml", "Write the draft manifest and the voter roll from an election file", tally_cmd_init },
 	/* ---- observers and the tally: add one line each below ---- */
 	/* ---- end of the table ---- */
 	{ NULL, NULL, NULL, NULL }
