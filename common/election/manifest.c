@@ -919,3 +919,35 @@ ippyo_manifest_election_key(const ippyo_manifest *m, ippyo_election_key **out)
 		return IPPYO_ERR_BAD_MANIFEST;
 	return ippyo_election_key_new(out, m->election_key);
 }
+
+int
+ippyo_manifest_contest_index(const ippyo_manifest *m, const char *id, size_t *c)
+{
+	size_t i;
+
+	*c = 0;
+	for (i = 0; id != NULL && i < m->n_contests; i++) {
+		if (strcmp(m->contests[i].id, id) == 0) {
+			*c = i;
+			return 0;
+		}
+	}
+	return IPPYO_ERR_NOT_FOUND;
+}
+
+int
+ippyo_manifest_option_index(const ippyo_manifest *m, size_t c, const char *id, size_t *o)
+{
+	size_t i;
+
+	*o = 0;
+	if (c >= m->n_contests)
+		return IPPYO_ERR_NOT_FOUND;
+	for (i = 0; id != NULL && i < m->contests[c].n_options; i++) {
+		if (strcmp(m->contests[c].options[i].id, id) == 0) {
+			*o = i;
+			return 0;
+		}
+	}
+	return IPPYO_ERR_NOT_FOUND;
+}

@@ -145,6 +145,10 @@ size_t ippyo_manifest_options(const ippyo_manifest *m, size_t c);
 const char *ippyo_manifest_option_id(const ippyo_manifest *m, size_t c, size_t o);
 const char *ippyo_manifest_option_title(const ippyo_manifest *m, size_t c, size_t o,
     const char *lang);
+/* Index of the contest / option with this id: 0 or IPPYO_ERR_NOT_FOUND. */
+int ippyo_manifest_contest_index(const ippyo_manifest *m, const char *id, size_t *c) IPPYO_WUR;
+int ippyo_manifest_option_index(const ippyo_manifest *m, size_t c, const char *id,
+    size_t *o) IPPYO_WUR;
 /* Total options over all contests (the number of selections of a ballot). */
 size_t ippyo_manifest_total_options(const ippyo_manifest *m);
 uint32_t ippyo_manifest_trustees_n(const ippyo_manifest *m);

@@ -35,7 +35,7 @@ fx_election_scalar(void)
 	return k;
 }
 
-#define MAXC 8
+#define MAXC 10
 #define MAXO 16
 static char ids_c[MAXC][8], ids_o[MAXC][MAXO][8];
 static ippyo_manifest_contest_spec cs[MAXC];

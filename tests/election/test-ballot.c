@@ -388,6 +388,40 @@ test_infinity_sum(void)
 	ippyo_manifest_free(m);
 }
 
+/* The largest shape docs/formats.md names as fitting: 10 contests of 10 options. */
+static void
+test_large(void)
+{
+	fx_contest ten[10];
+	ippyo_manifest *m;
+	ippyo_election_key *key;
+	ippyo_choices *ch;
+	ippyo_ballot *b;
+	uint8_t seed[32], voter[32];
+	size_t i, len;
+
+	for (i = 0; i < 10; i++) {
+		ten[i].min = 0;
+		ten[i].max = 1;
+		ten[i].n_options = 10;
+	}
+	m = fx_sealed("2027-tokyo-general", ten, 10);
+	key = fx_key(m);
+	ch = fx_random_choices(m);
+	random_bytes(seed, 32);
+	random_bytes(voter, 32);
+	b = build(m, key, ch, seed, voter);
+	(void)ippyo_ballot_bytes(b, &len);
+	g_test_message("10 x 10 ballot: %zu bytes", len);
+	g_assert_cmpuint(len, ==, ippyo_manifest_ballot_size(m));
+	g_assert_cmpuint(len, <=, IPPYO_BALLOT_MAX_BYTES);
+	g_assert_cmpint(ippyo_ballot_verify(b, m, key, voter), ==, 0);
+	ippyo_ballot_free(b);
+	ippyo_choices_free(ch);
+	ippyo_election_key_free(key);
+	ippyo_manifest_free(m);
+}
+
 /* ---- every single byte matters ---- */
 
 static void
@@ -782,6 +816,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/ballot/hand-made", test_hand_made);
 	g_test_add_func("/ippyo/ballot/replay", test_replay);
 	g_test_add_func("/ippyo/ballot/infinity-sum", test_infinity_sum);
+	g_test_add_func("/ippyo/ballot/large", test_large);
 	g_test_add_func("/ippyo/ballot/every-byte", test_every_byte);
 	g_test_add_func("/ippyo/ballot/batch", test_batch);
 	g_test_add_func("/ippyo/ballot/audit", test_audit);

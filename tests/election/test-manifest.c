@@ -72,6 +72,17 @@ test_round_trip(void)
 	g_assert_cmpstr(ippyo_manifest_option_title(draft, 1, 3, "en"), ==, "Candidate \"quoted\" \\ ok");
 	g_assert_null(ippyo_manifest_option_id(draft, 2, 0));
 	g_assert_cmpuint(ippyo_manifest_total_options(draft), ==, 7);
+	{
+		size_t c, o;
+
+		g_assert_cmpint(ippyo_manifest_contest_index(draft, "c1", &c), ==, 0);
+		g_assert_cmpuint(c, ==, 1);
+		g_assert_cmpint(ippyo_manifest_option_index(draft, c, "o2", &o), ==, 0);
+		g_assert_cmpuint(o, ==, 2);
+		g_assert_cmpint(ippyo_manifest_option_index(draft, c, "o9", &o), ==, IPPYO_ERR_NOT_FOUND);
+		g_assert_cmpint(ippyo_manifest_option_index(draft, 5, "o1", &o), ==, IPPYO_ERR_NOT_FOUND);
+		g_assert_cmpint(ippyo_manifest_contest_index(draft, "c2", &c), ==, IPPYO_ERR_NOT_FOUND);
+	}
 	g_assert_cmpuint(ippyo_manifest_trustees_n(draft), ==, 3);
 	g_assert_cmpuint(ippyo_manifest_trustees_t(draft), ==, 2);
 	g_assert_cmpuint(ippyo_manifest_roll_count(draft), ==, 1000);
