@@ -21,14 +21,18 @@
  * so they enter the multi-scalar multiplication once.
  */
 struct slot {
-	EC_POINT *p;          /* NULL for slot 0 (G) */
+	const EC_POINT *p;    /* NULL for slot 0 (G) */
+	EC_POINT *owned;      /* p when the batch holds a copy */
+	int neg;              /* the slot stands for −p */
 	BIGNUM *coef;         /* scratch of the current round */
 	uint64_t round;       /* the round that last zeroed coef */
 };
 
 struct term {
 	size_t slot;
-	BIGNUM *s;            /* NULL for 1 */
+	const BIGNUM *s;      /* NULL for 1 */
+	BIGNUM *owned;        /* s when the batch holds a copy */
+	int neg;              /* the term is −s */
 };
 
 struct equation {
@@ -92,6 +96,8 @@ ippyo_batch_new(void)
 		return NULL;
 	}
 	b->slots[0].p = NULL;
+	b->slots[0].owned = NULL;
+	b->slots[0].neg = 0;
 	b->slots[0].round = 0;
 	b->nslots = 1;
 	return b;
@@ -103,11 +109,11 @@ ippyo_batch_free(ippyo_batch *b)
 	if (b == NULL)
 		return;
 	for (size_t i = 0; i < b->nslots; i++) {
-		EC_POINT_free(b->slots[i].p);
+		EC_POINT_free(b->slots[i].owned);
 		BN_free(b->slots[i].coef);
 	}
 	for (size_t i = 0; i < b->nterms; i++)
-		BN_free(b->terms[i].s);
+		BN_free(b->terms[i].owned);
 	OPENSSL_free(b->slots);
 	OPENSSL_free(b->terms);
 	OPENSSL_free(b->eqs);
@@ -151,9 +157,9 @@ item_for(ippyo_batch *b, uint64_t id, struct item **out)
 	return 0;
 }
 
-/* A new slot holding a copy of p (negated if neg). */
+/* A new slot for p (for −p if neg): a copy if copy, else p itself (kept alive by the caller). */
 static int
-slot_add(ippyo_batch *b, const ippyo_point *p, int neg, size_t *out)
+slot_add(ippyo_batch *b, const ippyo_point *p, int neg, int copy, size_t *out)
 {
 	const EC_GROUP *g = ippyo_group_ec();
 	struct slot *s;
@@ -162,17 +168,17 @@ slot_add(ippyo_batch *b, const ippyo_point *p, int neg, size_t *out)
 	if ((e = GROW(b->slots, b->nslots, b->cslots)) != 0)
 		return e;
 	s = &b->slots[b->nslots];
-	if ((s->p = EC_POINT_dup(ippyo_point_ec_const(p), g)) == NULL)
-		return IPPYO_ERR_ALLOC;
-	s->round = 0;
-	if ((s->coef = BN_new()) == NULL) {
-		EC_POINT_free(s->p);
-		return IPPYO_ERR_ALLOC;
+	memset(s, 0, sizeof(*s));
+	s->neg = neg;
+	s->p = ippyo_point_ec_const(p);
+	if (copy) {
+		if ((s->owned = EC_POINT_dup(s->p, g)) == NULL)
+			return IPPYO_ERR_ALLOC;
+		s->p = s->owned;
 	}
-	if (neg && EC_POINT_invert(g, s->p, b->ctx) != 1) {
-		EC_POINT_free(s->p);
-		BN_free(s->coef);
-		return IPPYO_ERR_INTERNAL;
+	if ((s->coef = BN_new()) == NULL) {
+		EC_POINT_free(s->owned);
+		return IPPYO_ERR_ALLOC;
 	}
 	*out = b->nslots++;
 	return 0;
@@ -192,9 +198,12 @@ eq_begin(ippyo_batch *b, struct item *it)
 	return 0;
 }
 
-/* A term of the current equation: s (copied; NULL for 1) times slot k. */
+/*
+ * A term of the current equation: ±s times slot k (s NULL for 1). With copy
+ * the batch keeps its own copy of s, else s itself (kept alive by the caller).
+ */
 static int
-term_add(ippyo_batch *b, size_t k, const BIGNUM *s, int neg)
+term_add(ippyo_batch *b, size_t k, const BIGNUM *s, int neg, int copy)
 {
 	struct term *t;
 	int e;
@@ -202,16 +211,14 @@ term_add(ippyo_batch *b, size_t k, const BIGNUM *s, int neg)
 	if ((e = GROW(b->terms, b->nterms, b->cterms)) != 0)
 		return e;
 	t = &b->terms[b->nterms];
+	memset(t, 0, sizeof(*t));
 	t->slot = k;
-	t->s = NULL;
-	if (s != NULL) {
-		if ((t->s = BN_dup(s)) == NULL)
+	t->neg = neg;
+	t->s = s;
+	if (s != NULL && copy) {
+		if ((t->owned = BN_dup(s)) == NULL)
 			return IPPYO_ERR_ALLOC;
-		BN_set_flags(t->s, 0);
-		if (neg && !BN_is_zero(t->s) && BN_sub(t->s, ippyo_group_order(), t->s) != 1) {
-			BN_free(t->s);
-			return IPPYO_ERR_INTERNAL;
-		}
+		t->s = t->owned;
 	}
 	b->nterms++;
 	b->eqs[b->neqs - 1].nterms++;
@@ -242,13 +249,13 @@ ippyo_batch_add_equation(ippyo_batch *b, uint64_t id, const ippyo_scalar *g, siz
 		return IPPYO_ERR_INVALID_ARGUMENT;
 	if ((e = item_for(b, id, &it)) != 0 || (e = eq_begin(b, it)) != 0)
 		return e;
-	if (g != NULL && (e = term_add(b, 0, ippyo_scalar_bn_const(g), 0)) != 0)
+	if (g != NULL && (e = term_add(b, 0, ippyo_scalar_bn_const(g), 0, 1)) != 0)
 		return e;
 	for (size_t i = 0; i < n; i++) {
 		if (ippyo_point_is_infinity(p[i]))
 			continue;
-		if ((e = slot_add(b, p[i], 0, &k)) != 0 ||
-		    (e = term_add(b, k, ippyo_scalar_bn_const(s[i]), 0)) != 0)
+		if ((e = slot_add(b, p[i], 0, 1, &k)) != 0 ||
+		    (e = term_add(b, k, ippyo_scalar_bn_const(s[i]), 0, 1)) != 0)
 			return e;
 	}
 	return 0;
@@ -265,7 +272,7 @@ key_slot(ippyo_batch *b, const ippyo_election_key *key, size_t *out)
 		*out = b->key_slot;
 		return 0;
 	}
-	if ((e = slot_add(b, ippyo_election_key_point(key), 0, out)) != 0)
+	if ((e = slot_add(b, ippyo_election_key_point(key), 0, 1, out)) != 0)
 		return e;
 	memcpy(b->key_bytes, kb, IPPYO_POINT_BYTES);
 	b->key_slot = *out;
@@ -280,9 +287,11 @@ int
 ippyo_batch_add_range_proof(ippyo_batch *b, uint64_t id, const ippyo_range_proof *p,
     const ippyo_proof_statement *st)
 {
+	const BIGNUM *q = ippyo_group_order();
 	const ippyo_point *pa, *pb;
 	const ippyo_scalar *pc, *pv;
-	ippyo_scalar *c = NULL, *sum = NULL, *jc = NULL, *js = NULL;
+	ippyo_scalar *c = NULL;
+	BIGNUM *sum = NULL, *jc = NULL;
 	struct item *it;
 	size_t ka, kb, kk, k;
 	uint32_t n;
@@ -294,8 +303,7 @@ ippyo_batch_add_range_proof(ippyo_batch *b, uint64_t id, const ippyo_range_proof
 	if ((e = item_for(b, id, &it)) != 0)
 		return e;
 	e = IPPYO_ERR_ALLOC;
-	if ((c = ippyo_scalar_new()) == NULL || (sum = ippyo_scalar_new()) == NULL ||
-	    (jc = ippyo_scalar_new()) == NULL || (js = ippyo_scalar_new()) == NULL)
+	if ((c = ippyo_scalar_new()) == NULL || (sum = BN_new()) == NULL)
 		goto out;
 	/* The challenge, and Σ c_j = c: no point arithmetic, decided now. */
 	if ((e = ippyo_range_proof_challenge(p, st, c)) != 0) {
@@ -306,52 +314,64 @@ ippyo_batch_add_range_proof(ippyo_batch *b, uint64_t id, const ippyo_range_proof
 		goto out;
 	}
 	n = st->max - st->min + 1;
+	BN_zero(sum);
 	for (uint32_t i = 0; i < n; i++) {
-		if ((e = ippyo_range_proof_branch(p, i, &pa, &pb, &pc, &pv)) != 0 ||
-		    (e = ippyo_scalar_add(sum, sum, pc)) != 0)
+		if ((e = ippyo_range_proof_branch(p, i, &pa, &pb, &pc, &pv)) != 0)
 			goto out;
+		if (BN_mod_add_quick(sum, sum, ippyo_scalar_bn_const(pc), q) != 1) {
+			e = IPPYO_ERR_INTERNAL;
+			goto out;
+		}
 	}
-	if (!ippyo_scalar_eq(sum, c)) {
-		it->failed = 1;
-		e = 0;
-		goto out;
-	}
-	if (ippyo_point_is_infinity(ippyo_ciphertext_alpha(st->ct)) ||
+	if (BN_cmp(sum, ippyo_scalar_bn_const(c)) != 0 ||
+	    ippyo_point_is_infinity(ippyo_ciphertext_alpha(st->ct)) ||
 	    ippyo_point_is_infinity(ippyo_ciphertext_beta(st->ct))) {
 		it->failed = 1;
 		e = 0;
 		goto out;
 	}
-	if ((e = slot_add(b, ippyo_ciphertext_alpha(st->ct), 0, &ka)) != 0 ||
-	    (e = slot_add(b, ippyo_ciphertext_beta(st->ct), 0, &kb)) != 0 ||
+	/* The proof's and the statement's values are referenced, not copied. */
+	if ((e = slot_add(b, ippyo_ciphertext_alpha(st->ct), 0, 0, &ka)) != 0 ||
+	    (e = slot_add(b, ippyo_ciphertext_beta(st->ct), 0, 0, &kb)) != 0 ||
 	    (e = key_slot(b, st->key, &kk)) != 0)
 		goto out;
 	for (uint32_t i = 0; i < n; i++) {
+		uint32_t j = st->min + i;
+
 		if ((e = ippyo_range_proof_branch(p, i, &pa, &pb, &pc, &pv)) != 0)
 			goto out;
 		/* a_j, b_j enter negated with coefficient 1: the weight stays 128 bits. */
 		if ((e = eq_begin(b, it)) != 0 ||
-		    (e = term_add(b, 0, ippyo_scalar_bn_const(pv), 0)) != 0 ||
-		    (e = term_add(b, ka, ippyo_scalar_bn_const(pc), 1)) != 0 ||
-		    (e = slot_add(b, pa, 1, &k)) != 0 ||
-		    (e = term_add(b, k, NULL, 0)) != 0)
+		    (e = term_add(b, 0, ippyo_scalar_bn_const(pv), 0, 0)) != 0 ||
+		    (e = term_add(b, ka, ippyo_scalar_bn_const(pc), 1, 0)) != 0 ||
+		    (e = slot_add(b, pa, 1, 0, &k)) != 0 ||
+		    (e = term_add(b, k, NULL, 0, 0)) != 0)
 			goto out;
-		if ((e = ippyo_scalar_set_u64(js, (uint64_t)st->min + i)) != 0 ||
-		    (e = ippyo_scalar_mul(jc, js, pc)) != 0 ||
-		    (e = eq_begin(b, it)) != 0 ||
-		    (e = term_add(b, kk, ippyo_scalar_bn_const(pv), 0)) != 0 ||
-		    (e = term_add(b, kb, ippyo_scalar_bn_const(pc), 1)) != 0 ||
-		    (e = term_add(b, 0, ippyo_scalar_bn_const(jc), 0)) != 0 ||
-		    (e = slot_add(b, pb, 1, &k)) != 0 ||
-		    (e = term_add(b, k, NULL, 0)) != 0)
+		if ((e = eq_begin(b, it)) != 0 ||
+		    (e = term_add(b, kk, ippyo_scalar_bn_const(pv), 0, 0)) != 0 ||
+		    (e = term_add(b, kb, ippyo_scalar_bn_const(pc), 1, 0)) != 0 ||
+		    (e = slot_add(b, pb, 1, 0, &k)) != 0 ||
+		    (e = term_add(b, k, NULL, 0, 0)) != 0)
 			goto out;
+		/* (c_j·j)·G: nothing for j = 0, c_j itself for j = 1 */
+		if (j == 1 && (e = term_add(b, 0, ippyo_scalar_bn_const(pc), 0, 0)) != 0)
+			goto out;
+		if (j > 1) {
+			e = IPPYO_ERR_INTERNAL;
+			if ((jc = BN_dup(ippyo_scalar_bn_const(pc))) == NULL ||
+			    BN_mul_word(jc, j) != 1 || BN_nnmod(jc, jc, q, b->ctx) != 1)
+				goto out;
+			if ((e = term_add(b, 0, jc, 0, 1)) != 0)
+				goto out;
+			BN_free(jc);
+			jc = NULL;
+		}
 	}
 	e = 0;
 out:
 	ippyo_scalar_free(c);
-	ippyo_scalar_free(sum);
-	ippyo_scalar_free(jc);
-	ippyo_scalar_free(js);
+	BN_free(sum);
+	BN_free(jc);
 	return e;
 }
 
@@ -419,7 +439,7 @@ pick_window(size_t n, size_t total_bits)
  * running sum. EC_POINT_add handles the point at infinity.
  */
 static int
-msm_pippenger(const EC_GROUP *g, EC_POINT *r, size_t n, const EC_POINT **p,
+msm_pippenger(const EC_GROUP *g, EC_POINT *r, size_t n, const EC_POINT **p, const char *pneg,
     const BIGNUM **s, BN_CTX *ctx)
 {
 	uint8_t be[IPPYO_SCALAR_BYTES];
@@ -448,6 +468,9 @@ msm_pippenger(const EC_GROUP *g, EC_POINT *r, size_t n, const EC_POINT **p,
 		if (BN_bn2binpad(s[i], be, sizeof(be)) != sizeof(be))
 			goto out;
 		signed_digits(be, w, nwin, dig + i * (size_t)nwin);
+		if (pneg[i])   /* s·(−P) = (−s)·P: flip the digits */
+			for (int k = 0; k < nwin; k++)
+				dig[i * (size_t)nwin + (size_t)k] = -dig[i * (size_t)nwin + (size_t)k];
 	}
 	if (EC_POINT_set_to_infinity(g, r) != 1)
 		goto out;
@@ -538,6 +561,8 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 	const BIGNUM *q = ippyo_group_order();
 	const EC_POINT **pts = NULL;
 	const BIGNUM **sc = NULL;
+	BIGNUM **negs = NULL;
+	char *neg = NULL;
 	ippyo_scalar *zs = NULL;
 	BIGNUM *z, *t;
 	EC_POINT *r = NULL, *rg = NULL;
@@ -557,7 +582,9 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 				cap += b->eqs[b->items[it].eq0 + qi].nterms;
 	if ((list = OPENSSL_malloc((cap + 1) * sizeof(*list))) == NULL ||
 	    (pts = OPENSSL_malloc((cap + 1) * sizeof(*pts))) == NULL ||
-	    (sc = OPENSSL_malloc((cap + 1) * sizeof(*sc))) == NULL)
+	    (sc = OPENSSL_malloc((cap + 1) * sizeof(*sc))) == NULL ||
+	    (negs = OPENSSL_zalloc((cap + 1) * sizeof(*negs))) == NULL ||
+	    (neg = OPENSSL_zalloc(cap + 1)) == NULL)
 		goto out;
 	/* The slots of this round, each listed once, coefficients zeroed. */
 	b->round++;
@@ -601,7 +628,8 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 						goto out;
 				} else if (BN_mod_mul(t, z, tm->s, q, b->ctx) != 1)
 					goto out;
-				if (BN_mod_add_quick(sl->coef, sl->coef, t, q) != 1)
+				if ((tm->neg ? BN_mod_sub_quick(sl->coef, sl->coef, t, q) :
+				    BN_mod_add_quick(sl->coef, sl->coef, t, q)) != 1)
 					goto out;
 			}
 		}
@@ -612,15 +640,24 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 		if (list[k] == 0 || BN_is_zero(sl->coef))
 			continue;
 		pts[npts] = sl->p;
+		neg[npts] = sl->neg;
 		sc[npts++] = sl->coef;
 	}
 	e = IPPYO_ERR_INTERNAL;
 	if (npts < MSM_SMALL) {
+		/* −P with coefficient s is P with q − s */
+		for (size_t k = 0; k < npts; k++) {
+			if (!neg[k])
+				continue;
+			if ((negs[k] = BN_new()) == NULL || BN_sub(negs[k], q, sc[k]) != 1)
+				goto out;
+			sc[k] = negs[k];
+		}
 		if ((e = msm_openssl(g, r, b->slots[0].round == b->round ? b->slots[0].coef : NULL,
 		    npts, pts, sc, b->ctx)) != 0)
 			goto out;
 	} else {
-		if ((e = msm_pippenger(g, r, npts, pts, sc, b->ctx)) != 0)
+		if ((e = msm_pippenger(g, r, npts, pts, neg, sc, b->ctx)) != 0)
 			goto out;
 		e = IPPYO_ERR_INTERNAL;
 		if (b->slots[0].round == b->round) {
@@ -637,6 +674,11 @@ out:
 	OPENSSL_free(list);
 	OPENSSL_free(pts);
 	OPENSSL_free(sc);
+	if (negs != NULL)
+		for (size_t k = 0; k < npts; k++)
+			BN_free(negs[k]);
+	OPENSSL_free(negs);
+	OPENSSL_free(neg);
 	BN_CTX_end(b->ctx);
 	return e;
 }

@@ -36,7 +36,12 @@ typedef struct ippyo_batch ippyo_batch;
 ippyo_batch *ippyo_batch_new(void);
 void ippyo_batch_free(ippyo_batch *b);                  /* accepts NULL */
 
-/* The equations of one range proof (2 per branch) plus its challenge-sum check. */
+/*
+ * The equations of one range proof (2 per branch) plus its challenge-sum
+ * check. p, st->ct and st->key are referenced, not copied: they must stay
+ * alive and unchanged until ippyo_batch_verify returns (st itself may be
+ * reused at once).
+ */
 int ippyo_batch_add_range_proof(ippyo_batch *b, uint64_t id, const ippyo_range_proof *p,
     const ippyo_proof_statement *st) IPPYO_WUR;
 

@@ -3,7 +3,10 @@
 
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
 
 #include "../error.h"
 #include "pointx.h"
@@ -164,8 +167,15 @@ ippyo_ciphertext_encrypt(ippyo_ciphertext *ct, const ippyo_election_key *key, ui
 		goto out;
 	if (m <= 1) {
 		/* A selection: beta = rK + G or rK, chosen without a branch on m. */
-		if ((e = ippyo_point_add(mg, rk, ippyo_point_generator())) != 0 ||
-		    (e = ippyo_point_select(ct->beta, (int)m, mg, rk)) != 0)
+		BN_CTX *ctx = BN_CTX_new();
+
+		e = ctx == NULL ? IPPYO_ERR_ALLOC : EC_POINT_add(ippyo_group_ec(), ippyo_point_ec(mg),
+		    ippyo_point_ec_const(rk), ippyo_point_ec_const(ippyo_point_generator()), ctx) == 1 ?
+		    0 : IPPYO_ERR_INTERNAL;
+		if (e == 0)
+			e = ippyo_point_select(ct->beta, (int)m, mg, rk, ctx);
+		BN_CTX_free(ctx);
+		if (e != 0)
 			goto out;
 	} else {
 		if ((e = ippyo_scalar_set_u64(ms, m)) != 0 ||
@@ -245,29 +255,70 @@ ippyo_transcript_put_ciphertext(ippyo_transcript *t, const ippyo_ciphertext *ct)
 /* ---- ballot seed ---- */
 
 #define SEED_TAG "ippyo/v1/ballot-seed"
+#define PURPOSE_MAX 64
+
+/*
+ * A ballot has dozens of derivations: they write the transcript of hash.h
+ * into a stack buffer and hash it with a SHA-512 fetched once (the same
+ * bytes as ippyo_transcript_challenge; the known-answer test pins them).
+ */
+static CRYPTO_ONCE sha512_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *sha512;
+
+static void
+sha512_fetch(void)
+{
+	sha512 = EVP_MD_fetch(NULL, "SHA512", NULL);
+}
+
+static uint8_t *
+put_lp(uint8_t *o, const void *data, size_t len)
+{
+	o[0] = (uint8_t)(len >> 24);
+	o[1] = (uint8_t)(len >> 16);
+	o[2] = (uint8_t)(len >> 8);
+	o[3] = (uint8_t)len;
+	memcpy(o + 4, data, len);
+	return o + 4 + len;
+}
+
+static uint8_t *
+put_u32(uint8_t *o, uint32_t v)
+{
+	uint8_t b[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+
+	return put_lp(o, b, sizeof(b));
+}
 
 int
 ippyo_seed_derive(ippyo_scalar *out, const ippyo_seed_context *sc, const char *purpose,
     uint32_t contest, uint32_t option, uint32_t counter)
 {
-	ippyo_transcript *t;
+	uint8_t t[4 + sizeof(SEED_TAG) - 1 + 3 * (4 + 32) + 4 + PURPOSE_MAX + 3 * 8];
+	uint8_t h[64], *o = t;
+	size_t plen = strlen(purpose);
 	int e;
 
-	if ((t = ippyo_transcript_new(SEED_TAG)) == NULL)
-		return IPPYO_ERR_ALLOC;
-	if ((e = ippyo_transcript_put(t, sc->seed, sizeof(sc->seed))) != 0 ||
-	    (e = ippyo_transcript_put(t, sc->election_hash, sizeof(sc->election_hash))) != 0 ||
-	    (e = ippyo_transcript_put(t, sc->voter_binding, sizeof(sc->voter_binding))) != 0 ||
-	    (e = ippyo_transcript_put_str(t, purpose)) != 0 ||
-	    (e = ippyo_transcript_put_u32(t, contest)) != 0 ||
-	    (e = ippyo_transcript_put_u32(t, option)) != 0 ||
-	    (e = ippyo_transcript_put_u32(t, counter)) != 0 ||
-	    (e = ippyo_transcript_challenge(t, out)) != 0)
-		goto out;
-	if (ippyo_scalar_is_zero(out))
+	if (plen > PURPOSE_MAX)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	if (CRYPTO_THREAD_run_once(&sha512_once, sha512_fetch) != 1 || sha512 == NULL)
+		return IPPYO_ERR_INTERNAL;
+	o = put_lp(o, SEED_TAG, sizeof(SEED_TAG) - 1);
+	o = put_lp(o, sc->seed, sizeof(sc->seed));
+	o = put_lp(o, sc->election_hash, sizeof(sc->election_hash));
+	o = put_lp(o, sc->voter_binding, sizeof(sc->voter_binding));
+	o = put_lp(o, purpose, plen);
+	o = put_u32(o, contest);
+	o = put_u32(o, option);
+	o = put_u32(o, counter);
+	if (EVP_Digest(t, (size_t)(o - t), h, NULL, sha512, NULL) != 1)
+		e = IPPYO_ERR_INTERNAL;
+	else
+		e = ippyo_scalar_from_wide(out, h, sizeof(h));
+	if (e == 0 && ippyo_scalar_is_zero(out))
 		e = IPPYO_ERR_SCALAR_ZERO;
-out:
-	ippyo_transcript_free(t);   /* wipes the seed's copy */
+	OPENSSL_cleanse(t, sizeof(t));
+	OPENSSL_cleanse(h, sizeof(h));
 	return e;
 }
 

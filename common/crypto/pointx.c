@@ -171,17 +171,19 @@ select_bytes(uint8_t *dst, int cond, const uint8_t *a, const uint8_t *b, size_t 
 }
 
 int
-ippyo_point_select(ippyo_point *r, int cond, const ippyo_point *p1, const ippyo_point *p0)
+ippyo_point_select(ippyo_point *r, int cond, const ippyo_point *p1, const ippyo_point *p0,
+    BN_CTX *given)
 {
 	const EC_GROUP *g = ippyo_group_ec();
-	BN_CTX *ctx = NULL;
+	BN_CTX *ctx = given;
 	BIGNUM *c[6];
 	uint8_t a[3 * FE_BYTES], b[3 * FE_BYTES], s[3 * FE_BYTES];
 	int e = IPPYO_ERR_INTERNAL;
 
 	if (g == NULL)
 		return IPPYO_ERR_INTERNAL;
-	if ((ctx = BN_CTX_secure_new()) == NULL)
+	/* The coordinates are public (both points are); which one is kept is not. */
+	if (ctx == NULL && (ctx = BN_CTX_new()) == NULL)
 		return IPPYO_ERR_ALLOC;
 	BN_CTX_start(ctx);
 	for (int i = 0; i < 6; i++)
@@ -208,7 +210,8 @@ out:
 	OPENSSL_cleanse(b, sizeof(b));
 	OPENSSL_cleanse(s, sizeof(s));
 	BN_CTX_end(ctx);
-	BN_CTX_free(ctx);
+	if (given == NULL)
+		BN_CTX_free(ctx);
 	return e;
 }
 

@@ -21,9 +21,11 @@ int ippyo_points_serialize(size_t n, const ippyo_point *const *p, uint8_t *out) 
  */
 int ippyo_points_make_affine(size_t n, ippyo_point *const *p) IPPYO_WUR;
 
-/* r = cond ? p1 : p0, in time independent of cond (0 or 1). */
+struct bignum_ctx;
+
+/* r = cond ? p1 : p0, in time independent of cond (0 or 1); ctx may be NULL. */
 int ippyo_point_select(ippyo_point *r, int cond, const ippyo_point *p1,
-    const ippyo_point *p0) IPPYO_WUR;
+    const ippyo_point *p0, struct bignum_ctx *ctx) IPPYO_WUR;
 
 /* r = cond ? s1 : s0, in time independent of cond (0 or 1). */
 int ippyo_scalar_select(ippyo_scalar *r, int cond, const ippyo_scalar *s1,

@@ -3,7 +3,9 @@
 
 #include <string.h>
 
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
 
 #include "../error.h"
 #include "batch.h"
@@ -254,7 +256,7 @@ struct prover {
  * and p->c[i] until the responses replace them.
  */
 static int
-commit(struct prover *pv, int64_t m, const ippyo_seed_context *sc)
+commit(struct prover *pv, int64_t m, const ippyo_seed_context *sc, BN_CTX *ctx)
 {
 	ippyo_range_proof *p = pv->p;
 	const ippyo_proof_statement *st = pv->st;
@@ -290,14 +292,26 @@ commit(struct prover *pv, int64_t m, const ippyo_seed_context *sc)
 		 * d_s = c_s·(j_s − m) = ±c_s, so one multiplication D = c_s·G
 		 * serves it: b_0 = t_0·K − [m = max]·D, b_1 = t_1·K + [m = min]·D.
 		 */
+		const EC_GROUP *g = ippyo_group_ec();
+
 		if ((e = ippyo_scalar_select(cs, pv->real[0], p->c[1], p->c[0])) != 0 ||
 		    (e = ippyo_point_mul_gen(dg, cs)) != 0 ||
-		    (e = ippyo_base_mul(bk, kb, p->v[0])) != 0 ||
-		    (e = ippyo_point_sub(tmp, bk, dg)) != 0 ||
-		    (e = ippyo_point_select(p->b[0], pv->real[0], bk, tmp)) != 0 ||
-		    (e = ippyo_base_mul(bk, kb, p->v[1])) != 0 ||
-		    (e = ippyo_point_add(tmp, bk, dg)) != 0 ||
-		    (e = ippyo_point_select(p->b[1], pv->real[1], bk, tmp)) != 0)
+		    (e = ippyo_base_mul(bk, kb, p->v[0])) != 0)
+			goto out;
+		e = IPPYO_ERR_INTERNAL;
+		if (EC_POINT_copy(ippyo_point_ec(tmp), ippyo_point_ec_const(dg)) != 1 ||
+		    EC_POINT_invert(g, ippyo_point_ec(tmp), ctx) != 1 ||
+		    EC_POINT_add(g, ippyo_point_ec(tmp), ippyo_point_ec_const(bk),
+		    ippyo_point_ec_const(tmp), ctx) != 1)
+			goto out;
+		if ((e = ippyo_point_select(p->b[0], pv->real[0], bk, tmp, ctx)) != 0 ||
+		    (e = ippyo_base_mul(bk, kb, p->v[1])) != 0)
+			goto out;
+		e = IPPYO_ERR_INTERNAL;
+		if (EC_POINT_add(g, ippyo_point_ec(tmp), ippyo_point_ec_const(bk),
+		    ippyo_point_ec_const(dg), ctx) != 1)
+			goto out;
+		if ((e = ippyo_point_select(p->b[1], pv->real[1], bk, tmp, ctx)) != 0)
 			goto out;
 	} else {
 		/* b_i = t_i·K + d_i·G, d_i = c_i·(j − m) on simulated branches, 0 on the real one. */
@@ -307,9 +321,13 @@ commit(struct prover *pv, int64_t m, const ippyo_seed_context *sc)
 			    (e = ippyo_scalar_mul(d, d, p->c[i])) != 0 ||
 			    (e = ippyo_scalar_select(d, pv->real[i], zero, d)) != 0 ||
 			    (e = ippyo_point_mul_gen(dg, d)) != 0 ||
-			    (e = ippyo_base_mul(bk, kb, p->v[i])) != 0 ||
-			    (e = ippyo_point_add(p->b[i], bk, dg)) != 0)
+			    (e = ippyo_base_mul(bk, kb, p->v[i])) != 0)
 				goto out;
+			if (EC_POINT_add(ippyo_group_ec(), ippyo_point_ec(p->b[i]),
+			    ippyo_point_ec_const(bk), ippyo_point_ec_const(dg), ctx) != 1) {
+				e = IPPYO_ERR_INTERNAL;
+				goto out;
+			}
 		}
 	}
 	e = 0;
@@ -359,6 +377,7 @@ prove_many(size_t n, ippyo_range_proof *const *p, const ippyo_proof_statement *c
     const int64_t *m, const ippyo_scalar *const *r, const uint8_t seed[IPPYO_SEED_BYTES])
 {
 	struct prover *pv = NULL;
+	BN_CTX *ctx = NULL;
 	const ippyo_point **pts = NULL;
 	uint8_t *bytes = NULL;
 	ippyo_scalar *c = NULL;
@@ -375,7 +394,8 @@ prove_many(size_t n, ippyo_range_proof *const *p, const ippyo_proof_statement *c
 		np += npoints(p[k]);
 	}
 	e = IPPYO_ERR_ALLOC;
-	if ((pv = OPENSSL_zalloc(n * sizeof(*pv))) == NULL ||
+	if ((ctx = BN_CTX_new()) == NULL ||
+	    (pv = OPENSSL_zalloc(n * sizeof(*pv))) == NULL ||
 	    (pts = OPENSSL_malloc(np * sizeof(*pts))) == NULL ||
 	    (bytes = OPENSSL_malloc(np * IPPYO_POINT_BYTES)) == NULL ||
 	    (c = ippyo_scalar_new()) == NULL)
@@ -392,7 +412,7 @@ prove_many(size_t n, ippyo_range_proof *const *p, const ippyo_proof_statement *c
 		}
 		memcpy(sc.election_hash, st[k]->election_hash, IPPYO_BINDING_BYTES);
 		memcpy(sc.voter_binding, st[k]->voter_binding, IPPYO_BINDING_BYTES);
-		if ((e = commit(&pv[k], m[k], &sc)) != 0)
+		if ((e = commit(&pv[k], m[k], &sc, ctx)) != 0)
 			goto out;
 		list_points(p[k], st[k], pts + off);
 		off += npoints(p[k]);
@@ -441,6 +461,7 @@ out:
 	OPENSSL_free(pts);
 	OPENSSL_free(bytes);
 	ippyo_scalar_free(c);
+	BN_CTX_free(ctx);
 	return e;
 }
 
