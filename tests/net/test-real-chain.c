@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "log/merkle.h"
@@ -97,6 +99,13 @@ ensure_pki(void)
 	close(fd);
 }
 
+/* A server must not outlive a failed test. */
+static void
+die_with_parent(gpointer data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 typedef struct {
 	GSubprocess *proc;
 	char *url;
@@ -115,6 +124,7 @@ server_start(Server *s)
 
 	g_unlink(pf);
 	g_subprocess_launcher_set_cwd(l, dir);
+	g_subprocess_launcher_set_child_setup(l, die_with_parent, NULL, NULL);
 	g_subprocess_launcher_set_stderr_file_path(l, logpath);
 	s->proc = g_subprocess_launcher_spawn(l, &error, chaind, "--config", "chaind.conf", NULL);
 	g_assert_no_error(error);
