@@ -6,6 +6,7 @@
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
+#include <openssl/rand.h>
 
 #include "../error.h"
 #include "hash.h"
@@ -563,7 +564,8 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 	const BIGNUM **sc = NULL;
 	BIGNUM **negs = NULL;
 	char *neg = NULL;
-	ippyo_scalar *zs = NULL;
+	uint8_t wbuf[64 * WEIGHT_BITS / 8];
+	size_t wpos = sizeof(wbuf);
 	BIGNUM *z, *t;
 	EC_POINT *r = NULL, *rg = NULL;
 	size_t *list = NULL, nlist = 0, cap = 0, npts = 0;
@@ -573,7 +575,7 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 	z = BN_CTX_get(b->ctx);
 	if ((t = BN_CTX_get(b->ctx)) == NULL)
 		goto out;
-	if ((zs = ippyo_scalar_new()) == NULL || (r = EC_POINT_new(g)) == NULL ||
+	if ((r = EC_POINT_new(g)) == NULL ||
 	    (rg = EC_POINT_new(g)) == NULL)
 		goto out;
 	for (size_t it = lo; it < hi; it++)
@@ -605,7 +607,10 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 			list[nlist++] = b->terms[ti].slot;
 		}
 	}
-	/* coef_k = Σ_e z_e · s_{e,k} with a fresh 128-bit z_e per equation. */
+	/*
+	 * coef_k = Σ_e z_e · s_{e,k} with a fresh 128-bit z_e per equation from
+	 * the CSPRNG, summed as plain integers and reduced mod q once per slot.
+	 */
 	for (size_t it = lo; it < hi; it++) {
 		const struct item *im = &b->items[it];
 
@@ -614,11 +619,17 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 		for (size_t qi = 0; qi < im->neqs; qi++) {
 			const struct equation *eq = &b->eqs[im->eq0 + qi];
 
-			if ((e = ippyo_scalar_random_bits(zs, WEIGHT_BITS)) != 0)
-				goto out;
+			if (wpos == sizeof(wbuf)) {
+				if (RAND_priv_bytes(wbuf, sizeof(wbuf)) != 1) {
+					e = IPPYO_ERR_RANDOM;
+					goto out;
+				}
+				wpos = 0;
+			}
 			e = IPPYO_ERR_INTERNAL;
-			if (BN_copy(z, ippyo_scalar_bn_const(zs)) == NULL)
+			if (BN_bin2bn(wbuf + wpos, WEIGHT_BITS / 8, z) == NULL)
 				goto out;
+			wpos += WEIGHT_BITS / 8;
 			for (size_t ti = 0; ti < eq->nterms; ti++) {
 				const struct term *tm = &b->terms[eq->term0 + ti];
 				struct slot *sl = &b->slots[tm->slot];
@@ -626,14 +637,17 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 				if (tm->s == NULL) {
 					if (BN_copy(t, z) == NULL)
 						goto out;
-				} else if (BN_mod_mul(t, z, tm->s, q, b->ctx) != 1)
+				} else if (BN_mul(t, z, tm->s, b->ctx) != 1)
 					goto out;
-				if ((tm->neg ? BN_mod_sub_quick(sl->coef, sl->coef, t, q) :
-				    BN_mod_add_quick(sl->coef, sl->coef, t, q)) != 1)
+				if ((tm->neg ? BN_sub(sl->coef, sl->coef, t) :
+				    BN_add(sl->coef, sl->coef, t)) != 1)
 					goto out;
 			}
 		}
 	}
+	for (size_t k = 0; k < nlist; k++)
+		if (BN_nnmod(b->slots[list[k]].coef, b->slots[list[k]].coef, q, b->ctx) != 1)
+			goto out;
 	for (size_t k = 0; k < nlist; k++) {
 		struct slot *sl = &b->slots[list[k]];
 
@@ -668,7 +682,6 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 	}
 	e = EC_POINT_is_at_infinity(g, r) == 1;
 out:
-	ippyo_scalar_free(zs);
 	EC_POINT_free(r);
 	EC_POINT_free(rg);
 	OPENSSL_free(list);
