@@ -272,10 +272,20 @@ chain_sequencer_start(ChainLog *log, ChainWitnesses *witnesses, guint max_entrie
 		return NULL;
 	}
 	/* Entry 0 on a new log, or entries stored before a crash and never signed. */
-	if (!sign_and_publish(seq, error)) {
-		g_prefix_error(error, "signing the stored log: ");
-		chain_sequencer_free(seq);
-		return NULL;
+	{
+		GError *local = NULL;
+
+		if (!sign_and_publish(seq, &local)) {
+			/* Witnesses down: serve what is published, retry with the next batch. */
+			if (g_error_matches(local, IPPYO_ERROR, IPPYO_ERR_QUORUM)) {
+				g_printerr("ippyo-chaind: %s\n", local->message);
+				g_clear_error(&local);
+			} else {
+				g_propagate_prefixed_error(error, local, "signing the stored log: ");
+				chain_sequencer_free(seq);
+				return NULL;
+			}
+		}
 	}
 	seq->thread = g_thread_new("sequencer", sequencer_thread, seq);
 	return seq;

@@ -23,6 +23,7 @@
 #include "log/cosignature.h"
 #include "log/merkle.h"
 #include "log/note.h"
+#include "log/policy.h"
 #include "log/receipt.h"
 
 #define ORIGIN "chain.test.example/2027-test-mayor"
@@ -266,6 +267,9 @@ cmd_setup(int argc, char **argv)
 			check(ippyo_note_verifier_string(wv, &wvk), "witness vkey");
 			kp = g_strdup_printf("%s/witness-%s.key", out, kv[0]);
 			write_file(kp, wsk, strlen(wsk));
+			g_free(kp);
+			kp = g_strdup_printf("%s/witness-%s.vkey", out, kv[0]);
+			write_file(kp, wvk, strlen(wvk));
 			g_string_append_printf(conf, "\n[witness %s]\nvkey = %s\nurl = %s\n", kv[0], wvk,
 			    kv[1]);
 			OPENSSL_clear_free(wsk, strlen(wsk));
@@ -555,10 +559,11 @@ cmd_verify_receipt(int argc, char **argv)
 	const char *text, *leaf_hex;
 	guint8 leaf[32];
 	g_autofree char *want = NULL;
+	ippyo_policy *policy = NULL;
 	int rc;
 
-	if (argc != 5)
-		die("verify-receipt DIR ENTRY RESPONSE");
+	if (argc != 5 && argc != 6)
+		die("verify-receipt DIR ENTRY RESPONSE [POLICY]");
 	election_load(&el, argv[2]);
 	entry = read_file(argv[3]);
 	resp = read_file(argv[4]);
@@ -575,8 +580,15 @@ cmd_verify_receipt(int argc, char **argv)
 	check(ippyo_receipt_parse((const uint8_t *)text, strlen(text), &r), "receipt parse");
 	if (r->index != (uint64_t)json_integer_value(json_object_get(j, "index")))
 		die("receipt index differs");
+	if (argc == 6) {
+		g_autoptr(GBytes) pol = read_file(argv[5]);
+
+		check(ippyo_policy_parse(g_bytes_get_data(pol, NULL), g_bytes_get_size(pol), &policy),
+		    "policy");
+	}
 	rc = ippyo_receipt_verify(r, g_bytes_get_data(entry, NULL), g_bytes_get_size(entry),
-	    ippyo_manifest_chain_origin(el.m), el.log_key, NULL, &cp);
+	    ippyo_manifest_chain_origin(el.m), el.log_key, policy, &cp);
+	ippyo_policy_free(policy);
 	check(rc, "receipt verify");
 	g_print("%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT "\n", r->index, cp->size);
 	ippyo_checkpoint_free(cp);

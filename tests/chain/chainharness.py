@@ -296,3 +296,36 @@ class Roots:
         while len(level) > 1:
             level = [hashlib.sha256(b"\x01" + level[j] + level[j + 1]).digest() for j in range(0, len(level), 2)]
         return level[0]
+
+
+class Witness:
+    """The tests' minimal tlog-witness (chain-testtool witness)."""
+
+    def __init__(self, election, name, refuse=False):
+        self.pf = election.path("witness-%s.port" % name)
+        if os.path.exists(self.pf):
+            os.unlink(self.pf)
+        args = [TOOL, "witness", election.dir, election.path("witness-%s.key" % name), self.pf]
+        if refuse:
+            args.append("refuse")
+        self.proc = subprocess.Popen(args, env=TOOL_ENV)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if os.path.exists(self.pf):
+                with open(self.pf) as f:
+                    t = f.read()
+                if t.endswith("\n"):
+                    self.port = int(t)
+                    self.url = "http://127.0.0.1:%d/" % self.port
+                    return
+            time.sleep(0.01)
+        raise RuntimeError("witness did not start")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
