@@ -11,6 +11,9 @@
 
 #include "i18n.h"
 #include "vote-card.h"
+#ifdef IPPYO_HAVE_VOTER
+#include "voter-cli.h"
+#endif
 
 typedef struct {
 	const char *name;
@@ -20,6 +23,13 @@ typedef struct {
 
 static const subcommand subcommands[] = {
 	{ "card", vote_card_main, N_("Show the card readers and your My Number card") },
+#ifdef IPPYO_HAVE_VOTER
+	{ "election", vote_election_main, N_("Open an election and show it (verified)") },
+	{ "vote", vote_vote_main, N_("Vote with your My Number card") },
+	{ "audit", vote_audit_main, N_("Check an audited encryption (second device)") },
+	{ "receipt", vote_receipt_main, N_("Verify a saved receipt offline") },
+	{ "check", vote_check_main, N_("Check that your ballot is still in the chain") },
+#endif
 };
 
 static void
