@@ -43,7 +43,6 @@ tally_verify_report_free(TallyVerifyReport *r)
 	if (r == NULL)
 		return;
 	g_ptr_array_unref(r->failures);
-	ippyo_manifest_free(r->manifest);
 	g_free(r->checkpoint);
 	g_free(r->close_time);
 	tally_aggregate_free(r->aggregate);
@@ -51,6 +50,7 @@ tally_verify_report_free(TallyVerifyReport *r)
 		g_array_unref(r->counted);
 	if (r->totals != NULL && r->manifest != NULL)
 		tally_totals_free(r->totals, ippyo_manifest_contests(r->manifest));
+	ippyo_manifest_free(r->manifest);
 	g_free(r->evidence);
 	g_free(r);
 }
@@ -1004,21 +1004,24 @@ out:
 	return ok;
 }
 
-/* Fetches and parses entry 0 (the manifest) without trusting it yet. */
+/* Fetches and parses entry 0 (the manifest) without trusting it yet: the first
+ * entry of bundle 0, read on its own (the rest of the bundle may be damaged). */
 static ippyo_entry *
 load_manifest_entry(Run *run, GError **error)
 {
-	g_autoptr(GPtrArray) first = NULL;
+	unsigned w = ippyo_tile_width(run->size, IPPYO_TILE_ENTRIES, 0);
+	g_autofree char *path = tally_mirror_tile_path(run->opts->dir, IPPYO_TILE_ENTRIES, 0, w);
+	g_autofree char *data = NULL;
 	ippyo_entry *e = NULL;
-	const guint8 *d;
-	gsize len;
-	int r;
+	gsize len, l;
+	int r = IPPYO_ERR_BUNDLE_FORMAT;
 
-	first = tally_mirror_read_entries(run->opts->dir, run->size, 0, 1, error);
-	if (first == NULL)
+	if (path == NULL || !tally_read_file(path, (gsize)w * (IPPYO_ENTRY_MAX + 2), &data, &len,
+	    error))
 		return NULL;
-	d = g_bytes_get_data(first->pdata[0], &len);
-	if ((r = ippyo_entry_parse(&e, d, len)) != 0 ||
+	l = len >= 2 ? ((gsize)(guint8)data[0] << 8) | (guint8)data[1] : 0;
+	if (l == 0 || l + 2 > len ||
+	    (r = ippyo_entry_parse(&e, (const guint8 *)data + 2, l)) != 0 ||
 	    ippyo_entry_get_type(e) != IPPYO_ENTRY_MANIFEST) {
 		ippyo_entry_free(e);
 		g_set_error(error, TALLY_ERROR, TALLY_EXIT_VERIFY,
