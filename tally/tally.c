@@ -18,6 +18,9 @@ static const TallyCommand commands[] = {
 	/* ---- election setup: officials and trustees ---- */
 	{ "keygen", "", "Make the officials' key, the chain's key or a witness's key", tally_cmd_keygen },
 	{ "init", "ELECTION.toml", "Write the draft manifest and the voter roll from an election file", tally_cmd_init },
+	{ "ceremony", "round1|round2|round3", "Run a trustee's round of the key ceremony", tally_cmd_ceremony },
+	{ "seal", "", "Seal the manifest with the ceremony's keys: entry 0 of the chain", tally_cmd_seal },
+	{ "close", "[URL]", "Close the poll: the officials' signed close entry", tally_cmd_close },
 	/* ---- observers and the tally: add one line each below ---- */
 	/* ---- end of the table ---- */
 	{ NULL, NULL, NULL, NULL }
