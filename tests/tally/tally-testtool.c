@@ -13,6 +13,8 @@
 #include "election/signature.h"
 #include "encoding.h"
 #include "error.h"
+#include "log/checkpoint.h"
+#include "log/merkle.h"
 #include "log/note.h"
 
 static int
@@ -198,9 +200,100 @@ note(char **argv)
 	return ret;
 }
 
+/*
+ * witness-request SKEY OLD SIZE FORK: an add-checkpoint body for a log whose
+ * leaf i is "leaf <i>" (with FORK > 0: leaves >= FORK - 1 are "fork <i>"),
+ * signed with the log key SKEY, with the consistency proof from OLD.
+ */
+static int
+witness_request(char **argv)
+{
+	g_autofree char *skey = line(argv[2]);
+	guint64 old = g_ascii_strtoull(argv[3], NULL, 10);
+	guint64 size = g_ascii_strtoull(argv[4], NULL, 10);
+	guint64 fork = g_ascii_strtoull(argv[5], NULL, 10);
+	g_autofree uint8_t *leaves = g_malloc0((size + 1) * IPPYO_HASH_BYTES);
+	struct ippyo_merkle_leaves lv;
+	ippyo_merkle_proof proof;
+	ippyo_note_signer *s = NULL;
+	ippyo_checkpoint *cp = NULL;
+	uint8_t root[IPPYO_HASH_BYTES];
+	char *note = NULL;
+	size_t note_len;
+	int r;
+
+	if ((r = ippyo_note_signer_parse(skey, &s)) != 0)
+		return fail("signer", r);
+	for (guint64 i = 0; i < size; i++) {
+		g_autofree char *leaf = g_strdup_printf("%s %" G_GUINT64_FORMAT,
+		    fork > 0 && i + 1 >= fork ? "fork" : "leaf", i);
+
+		if ((r = ippyo_merkle_hash_leaf(NULL, leaf, strlen(leaf),
+		    leaves + i * IPPYO_HASH_BYTES)) != 0)
+			return fail("leaf", r);
+	}
+	lv.hashes = leaves;
+	lv.n = size;
+	lv.h = NULL;
+	ippyo_merkle_proof_init(&proof);
+	if ((r = ippyo_merkle_root(NULL, leaves, size, root)) != 0 ||
+	    (old > 0 && old <= size && (r = ippyo_merkle_consistency_proof(NULL, old, size,
+	    ippyo_merkle_leaves_hash_fn, &lv, &proof)) != 0) ||
+	    (r = ippyo_checkpoint_new(ippyo_note_signer_name(s), size, root, &cp)) != 0 ||
+	    (r = ippyo_checkpoint_sign(cp, s, &note, &note_len)) != 0)
+		return fail("checkpoint", r);
+	printf("old %" G_GUINT64_FORMAT "\n", old);
+	for (size_t i = 0; i < proof.n; i++) {
+		g_autofree char *b = g_base64_encode(proof.hash[i], IPPYO_HASH_BYTES);
+
+		printf("%s\n", b);
+	}
+	printf("\n%s", note);
+	OPENSSL_free(note);
+	ippyo_checkpoint_free(cp);
+	ippyo_note_signer_free(s);
+	return 0;
+}
+
+/* cosignature WVKEY NOTEFILE LINEFILE: the witness's line is a valid
+ * cosignature of the signed note's text. */
+static int
+cosignature(char **argv)
+{
+	g_autofree char *wv = line(argv[2]);
+	gsize nlen, llen;
+	g_autofree char *note = slurp(argv[3], &nlen);
+	g_autofree char *sig = slurp(argv[4], &llen);
+	g_autofree char *all = g_strconcat(note, sig, NULL);
+	ippyo_note_verifier *v = NULL;
+	const ippyo_note_verifier *keys[1];
+	ippyo_note *n = NULL;
+	int verified = 0, r, ret = 1;
+	uint64_t ts = 0;
+
+	if ((r = ippyo_note_verifier_parse(wv, &v)) != 0)
+		return fail("witness vkey", r);
+	keys[0] = v;
+	if ((r = ippyo_note_parse((const uint8_t *)all, strlen(all), &n)) != 0)
+		fail("note with the cosignature", r);
+	else if ((r = ippyo_note_verify(n, keys, 1, &verified, &ts)) != 0 || !verified || ts == 0)
+		fail("cosignature", r);
+	else {
+		printf("%" G_GUINT64_FORMAT "\n", (guint64)ts);
+		ret = 0;
+	}
+	ippyo_note_free(n);
+	ippyo_note_verifier_free(v);
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 5 && strcmp(argv[1], "cosignature") == 0)
+		return cosignature(argv);
+	if (argc == 6 && strcmp(argv[1], "witness-request") == 0)
+		return witness_request(argv);
 	if (argc >= 3 && strcmp(argv[1], "manifest-entry") == 0)
 		return manifest_entry(argc, argv);
 	if (argc == 4 && strcmp(argv[1], "entry") == 0)

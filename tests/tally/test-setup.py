@@ -39,7 +39,7 @@ def test_keygen(work):
     tally("keygen", "--chain", "x", expect=1)
     tally("nonsense", expect=1)
     out, _ = tally("--help")
-    for c in ("keygen", "init", "ceremony", "seal", "close"):
+    for c in ("keygen", "init", "ceremony", "seal", "close", "witness"):
         check(("  " + c + " ") in out, "--help lists " + c)
     tally("keygen", "--help")
 
