@@ -127,6 +127,10 @@ gboolean tally_check_totals(const ippyo_manifest *m, const TallyAggregate *a,
     TallyPartial *const *parts, gsize n_parts, guint64 *const *totals, gsize *bad_contest,
     gsize *bad_option, GError **error);
 
+/* The sealed manifest from a file holding entry 0 (the manifest entry) or the
+ * sealed manifest itself (tally-decrypt.c). */
+ippyo_manifest *tally_load_sealed_manifest(const char *path, GError **error);
+
 /* Small helpers shared by the subcommands. */
 char *tally_hex(const guint8 *data, gsize len);
 gboolean tally_hex_decode(const char *s, guint8 *out, gsize want);

@@ -1759,3 +1759,319 @@ fatal:
 	state_clear(&run.st);
 	return NULL;
 }
+
+/* ---- mirroring over HTTP ---- */
+
+#ifdef TALLY_HAVE_NET
+#include <libsoup/soup.h>
+
+#include "net/ippyo-chain-client.h"
+
+static char *
+url_join(const char *base, const char *path)
+{
+	return g_str_has_suffix(base, "/") ? g_strconcat(base, path, NULL) :
+	    g_strconcat(base, "/", path, NULL);
+}
+
+/* Entry 0, from the mirror if it has it, else GET v1/manifest (checked later as leaf 0). */
+static GBytes *
+bootstrap_manifest(const char *url, const char *dir, GError **error)
+{
+	g_autofree char *cp = g_build_filename(dir, TALLY_MIRROR_CHECKPOINT, NULL);
+	g_autoptr(SoupSession) session = NULL;
+	g_autoptr(SoupMessage) msg = NULL;
+	g_autofree char *u = NULL;
+	GBytes *body;
+
+	if (g_file_test(cp, G_FILE_TEST_EXISTS)) {
+		g_autofree char *text = NULL;
+		gsize len;
+		ippyo_note *note = NULL;
+		ippyo_checkpoint *c = NULL;
+
+		if (tally_read_file(cp, IPPYO_NOTE_MAX_BYTES, &text, &len, NULL) &&
+		    ippyo_note_parse((const guint8 *)text, len, &note) == 0 &&
+		    ippyo_checkpoint_parse(note->text, note->text_len, &c) == 0) {
+			g_autoptr(GPtrArray) one = tally_mirror_read_entries(dir, c->size, 0, 1, NULL);
+
+			ippyo_checkpoint_free(c);
+			ippyo_note_free(note);
+			if (one != NULL && one->len == 1)
+				return g_bytes_ref(one->pdata[0]);
+		} else {
+			ippyo_note_free(note);
+		}
+	}
+	session = soup_session_new();
+	u = url_join(url, "v1/manifest");
+	msg = soup_message_new("GET", u);
+	if (msg == NULL) {
+		tally_set_usage_error(error, "%s: not a URL", url);
+		return NULL;
+	}
+	body = soup_session_send_and_read(session, msg, NULL, error);
+	if (body == NULL)
+		return NULL;
+	if (soup_message_get_status(msg) != SOUP_STATUS_OK ||
+	    g_bytes_get_size(body) > IPPYO_ENTRY_MAX_BYTES) {
+		g_bytes_unref(body);
+		g_set_error(error, TALLY_ERROR, TALLY_EXIT_IO, "%s: HTTP %u", u,
+		    soup_message_get_status(msg));
+		return NULL;
+	}
+	return body;
+}
+
+static gboolean
+save_fetched(const char *dir, int level, guint64 n, unsigned w, GBytes *data, GError **error)
+{
+	g_autofree char *path = tally_mirror_tile_path(dir, level, n, w);
+	g_autofree char *parent = g_path_get_dirname(path);
+	gsize len;
+	const void *d = g_bytes_get_data(data, &len);
+
+	return tally_make_dir(parent, 0755, error) &&
+	    tally_write_file(path, d, len, 0644, error);
+}
+
+gboolean
+tally_mirror_fetch(const char *url, const char *dir, const char *policy_path,
+    const TallyContext *ctx, GError **error)
+{
+	g_autoptr(GBytes) e0 = NULL;
+	g_autoptr(GBytes) policy = NULL;
+	g_autoptr(IppyoChainClient) client = NULL;
+	g_autoptr(IppyoSignedCheckpoint) cp = NULL;
+	g_autoptr(IppyoForkEvidence) ev = NULL;
+	g_autofree char *cp_path = g_build_filename(dir, TALLY_MIRROR_CHECKPOINT, NULL);
+	g_autofree char *edir = g_build_filename(dir, TALLY_MIRROR_ELECTION, NULL);
+	g_autofree char *pp = policy_path != NULL ? g_strdup(policy_path) :
+	    g_build_filename(edir, "policy", NULL);
+	ippyo_entry *e = NULL;
+	const ippyo_manifest *m;
+	guint64 size, n;
+	int level, r;
+	gsize len;
+	gboolean ok = FALSE;
+
+	if (!tally_make_dir(dir, 0755, error))
+		return FALSE;
+	if ((e0 = bootstrap_manifest(url, dir, error)) == NULL)
+		return FALSE;
+	if ((r = ippyo_entry_parse(&e, g_bytes_get_data(e0, NULL), g_bytes_get_size(e0))) != 0 ||
+	    ippyo_entry_get_type(e) != IPPYO_ENTRY_MANIFEST) {
+		ippyo_entry_free(e);
+		g_set_error(error, TALLY_ERROR, TALLY_EXIT_VERIFY,
+		    "%s: the chain's entry 0 is not a manifest entry", url);
+		return FALSE;
+	}
+	m = ippyo_entry_manifest(e);
+	if (g_file_test(pp, G_FILE_TEST_EXISTS)) {
+		g_autofree char *text = NULL;
+
+		if (!tally_read_file(pp, IPPYO_POLICY_MAX_BYTES, &text, &len, error))
+			goto out;
+		policy = g_bytes_new(text, len);
+	}
+	client = ippyo_chain_client_new(url, ippyo_manifest_chain_origin(m),
+	    ippyo_manifest_chain_vkey(m), policy, error);
+	if (client == NULL)
+		goto out;
+	if (g_file_test(cp_path, G_FILE_TEST_EXISTS)) {
+		g_autofree char *text = NULL;
+		g_autoptr(GBytes) held = NULL;
+
+		if (!tally_read_file(cp_path, IPPYO_NOTE_MAX_BYTES, &text, &len, error))
+			goto out;
+		held = g_bytes_new(text, len);
+		if (!ippyo_chain_client_set_trusted_checkpoint(client, held, error))
+			goto out;
+	}
+	cp = ippyo_chain_client_fetch_checkpoint_sync(client, &ev, NULL, error);
+	if (cp == NULL) {
+		if (ev != NULL) {
+			g_autofree char *evp = g_build_filename(dir, "fork-evidence.txt", NULL);
+			g_autoptr(GBytes) t = ippyo_fork_evidence_to_text(ev);
+
+			if (tally_write_file(evp, g_bytes_get_data(t, NULL), g_bytes_get_size(t),
+			    0644, NULL))
+				g_prefix_error(error, "(both checkpoints saved in %s) ", evp);
+		}
+		goto out;
+	}
+	size = ippyo_signed_checkpoint_get_size(cp);
+	tally_progress(ctx, "mirroring %" G_GUINT64_FORMAT " entries from %s", size, url);
+	for (n = 0; n < ippyo_tile_count(size, IPPYO_TILE_ENTRIES); n++) {
+		unsigned w = ippyo_tile_width(size, IPPYO_TILE_ENTRIES, n);
+		g_autofree char *path = tally_mirror_tile_path(dir, IPPYO_TILE_ENTRIES, n, w);
+		g_autoptr(GBytes) b = NULL;
+
+		if (w == IPPYO_TILE_WIDTH && g_file_test(path, G_FILE_TEST_EXISTS))
+			continue;   /* full bundles are immutable */
+		b = ippyo_chain_client_fetch_entry_bundle_sync(client, cp, n, NULL, error);
+		if (b == NULL || !save_fetched(dir, IPPYO_TILE_ENTRIES, n, w, b, error))
+			goto out;
+	}
+	for (level = 0; level <= ippyo_tile_top_level(size); level++) {
+		for (n = 0; n < ippyo_tile_count(size, level); n++) {
+			unsigned w = ippyo_tile_width(size, level, n);
+			g_autofree char *path = tally_mirror_tile_path(dir, level, n, w);
+			g_autoptr(GBytes) b = NULL;
+
+			if (w == IPPYO_TILE_WIDTH && g_file_test(path, G_FILE_TEST_EXISTS))
+				continue;
+			b = ippyo_chain_client_fetch_tile_sync(client, cp, level, n, NULL, error);
+			if (b == NULL || !save_fetched(dir, level, n, w, b, error))
+				goto out;
+		}
+	}
+	{
+		GBytes *note = ippyo_signed_checkpoint_get_note(cp);
+
+		if (!tally_write_file(cp_path, g_bytes_get_data(note, NULL), g_bytes_get_size(note),
+		    0644, error))
+			goto out;
+	}
+	ok = TRUE;
+out:
+	ippyo_entry_free(e);
+	return ok;
+}
+#else
+gboolean
+tally_mirror_fetch(const char *url, const char *dir, const char *policy_path,
+    const TallyContext *ctx, GError **error)
+{
+	g_set_error(error, TALLY_ERROR, TALLY_EXIT_USAGE,
+	    "%s: this ippyo-tally was built without the chain's HTTP client; give a mirror folder",
+	    url);
+	return FALSE;
+}
+#endif
+
+gboolean
+tally_source_prepare(const char *source, const char *mirror, const char *policy_path,
+    const TallyContext *ctx, char **dir_out, GError **error)
+{
+	*dir_out = NULL;
+	if (g_str_has_prefix(source, "http://") || g_str_has_prefix(source, "https://")) {
+		const char *d = mirror != NULL ? mirror : "ippyo-mirror";
+
+		if (!tally_mirror_fetch(source, d, policy_path, ctx, error))
+			return FALSE;
+		*dir_out = g_strdup(d);
+		return TRUE;
+	}
+	if (!g_file_test(source, G_FILE_TEST_IS_DIR)) {
+		tally_set_usage_error(error, "%s: neither an http(s) URL nor a mirror folder", source);
+		return FALSE;
+	}
+	*dir_out = g_strdup(source);
+	return TRUE;
+}
+
+/* ---- the subcommand ---- */
+
+TallyVerifyReport *
+tally_verify_source(TallyContext *ctx, TallySourceOptions *so, const char *source,
+    const char *state, guint threads, GError **error)
+{
+	g_autofree char *dir = NULL;
+	TallyVerifyOptions o;
+
+	if (!tally_source_prepare(source, so->mirror, so->policy, ctx, &dir, error))
+		return NULL;
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.state_path = state;
+	o.roll_path = so->roll;
+	o.policy_path = so->policy;
+	o.ca_paths = (const char *const *)so->ca;
+	o.crl_paths = (const char *const *)so->crl;
+	o.election_hash = so->election_hash;
+	o.threads = threads;
+	tally_progress(ctx, "verifying %s", dir);
+	return tally_verify_run(&o, error);
+}
+
+static void
+print_failures(const TallyVerifyReport *r)
+{
+	guint i;
+
+	for (i = 0; i < r->failures->len; i++) {
+		const TallyFailure *f = r->failures->pdata[i];
+
+		if (f->index == G_MAXUINT64)
+			g_print("log: %s: %s\n", f->rule, f->message);
+		else
+			g_print("entry %" G_GUINT64_FORMAT ": %s: %s\n", f->index, f->rule, f->message);
+	}
+}
+
+gboolean
+tally_cmd_verify(TallyContext *ctx, int argc, char **argv, GError **error)
+{
+	TallySourceOptions so = { 0 };
+	g_autofree char *state = NULL;
+	gint threads = 0;
+	GOptionEntry entries[] = {
+		{ "state", 0, 0, G_OPTION_ARG_FILENAME, &state,
+		  "Incremental state: read it, check only newer entries, rewrite it", "FILE" },
+		{ "threads", 0, 0, G_OPTION_ARG_INT, &threads,
+		  "Worker threads for the ballots (default: one per core)", "N" },
+		TALLY_SOURCE_OPTION_ENTRIES(so),
+		{ NULL }
+	};
+	g_autoptr(TallyVerifyReport) r = NULL;
+	gboolean ok;
+
+	if (!tally_context_parse(ctx, entries, TALLY_SOURCE_DESCRIPTION, &argc, &argv, error))
+		goto fail;
+	if (argc != 2 || threads < 0) {
+		tally_set_usage_error(error, "give one URL or mirror folder (see --help)");
+		goto fail;
+	}
+	r = tally_verify_source(ctx, &so, argv[1], state, (guint)threads, error);
+	if (r == NULL)
+		goto fail;
+	if (ctx->json) {
+		json_t *j = tally_verify_report_to_json(r);
+
+		ok = tally_print_json(j, error);
+		json_decref(j);
+		if (!ok)
+			goto fail;
+	} else {
+		print_failures(r);
+		g_print("%s: %" G_GUINT64_FORMAT " entries (checked from %" G_GUINT64_FORMAT
+		    "), %" G_GUINT64_FORMAT " ballots checked, %u counted%s%s\n",
+		    r->failures->len == 0 ? "verified" : "FAILED", r->size, r->first_checked,
+		    r->ballots, r->counted->len, r->closed ? ", poll closed" : ", poll open",
+		    r->has_result ? ", result verified" : "");
+		if (r->evidence != NULL)
+			g_print("fork evidence (both signed checkpoints):\n%s", r->evidence);
+	}
+	if (r->failures->len > 0) {
+		g_set_error(error, TALLY_ERROR, TALLY_EXIT_VERIFY, "%u rule(s) broken",
+		    r->failures->len);
+		goto fail;
+	}
+	tally_source_options_clear(&so);
+	return TRUE;
+fail:
+	tally_source_options_clear(&so);
+	return FALSE;
+}
+
+void
+tally_source_options_clear(TallySourceOptions *so)
+{
+	g_clear_pointer(&so->mirror, g_free);
+	g_clear_pointer(&so->roll, g_free);
+	g_clear_pointer(&so->policy, g_free);
+	g_clear_pointer(&so->ca, g_strfreev);
+	g_clear_pointer(&so->crl, g_strfreev);
+	g_clear_pointer(&so->election_hash, g_free);
+}

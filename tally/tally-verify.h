@@ -61,4 +61,47 @@ const TallyFailure *tally_verify_report_find(const TallyVerifyReport *r, const c
     guint64 index);
 json_t *tally_verify_report_to_json(const TallyVerifyReport *r);
 
+/* ---- for the subcommands (verify, aggregate, result) ---- */
+
+#include "tally.h"
+
+/* Where the record and its side files come from. */
+typedef struct {
+	char *mirror;         /* --mirror: the folder a URL is mirrored into */
+	char *roll;
+	char *policy;
+	char **ca;
+	char **crl;
+	char *election_hash;
+} TallySourceOptions;
+
+#define TALLY_SOURCE_OPTION_ENTRIES(so) \
+	{ "mirror", 0, 0, G_OPTION_ARG_FILENAME, &(so).mirror, \
+	  "Mirror a URL into this folder (default: ippyo-mirror)", "DIR" }, \
+	{ "roll", 0, 0, G_OPTION_ARG_FILENAME, &(so).roll, \
+	  "The voter roll file (default: DIR/election/roll.txt)", "FILE" }, \
+	{ "ca", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(so).ca, \
+	  "A JPKI auth CA certificate (repeatable; default: DIR/election/jpki-ca/)", "FILE" }, \
+	{ "crl", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &(so).crl, \
+	  "The JPKI auth CA's CRL (default: DIR/election/crl/)", "FILE" }, \
+	{ "policy", 0, 0, G_OPTION_ARG_FILENAME, &(so).policy, \
+	  "A C2SP tlog-policy for witnesses (default: DIR/election/policy)", "FILE" }, \
+	{ "election-hash", 0, 0, G_OPTION_ARG_STRING, &(so).election_hash, \
+	  "Pin the election hash h_E (64 hex digits)", "HEX" }
+
+#define TALLY_SOURCE_DESCRIPTION \
+	"URL: the chain's base URL, mirrored (tiles, entry bundles, checkpoint) into --mirror\n" \
+	"first. DIR: a mirror folder (docs/verification.md, \"The mirror folder\").\n" \
+	"Exit codes: 0 verified, 1 usage, 2 invalid input, 3 a rule is broken, 4 I/O."
+
+void tally_source_options_clear(TallySourceOptions *so);
+/* URL (mirrored with common/net) or folder -> the folder to read (g_free). */
+gboolean tally_source_prepare(const char *source, const char *mirror, const char *policy_path,
+    const TallyContext *ctx, char **dir_out, GError **error);
+gboolean tally_mirror_fetch(const char *url, const char *dir, const char *policy_path,
+    const TallyContext *ctx, GError **error);
+/* Mirrors if needed, then tally_verify_run. */
+TallyVerifyReport *tally_verify_source(TallyContext *ctx, TallySourceOptions *so,
+    const char *source, const char *state, guint threads, GError **error);
+
 G_END_DECLS

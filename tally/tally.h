@@ -56,6 +56,11 @@ gboolean tally_cmd_seal(TallyContext *ctx, int argc, char **argv, GError **error
 gboolean tally_cmd_close(TallyContext *ctx, int argc, char **argv, GError **error);
 gboolean tally_cmd_witness(TallyContext *ctx, int argc, char **argv, GError **error);
 /* Observers and the tally (tally-verify.c ... tally-result.c): add below. */
+gboolean tally_cmd_verify(TallyContext *ctx, int argc, char **argv, GError **error);
+gboolean tally_cmd_aggregate(TallyContext *ctx, int argc, char **argv, GError **error);
+gboolean tally_cmd_decrypt(TallyContext *ctx, int argc, char **argv, GError **error);
+gboolean tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error);
+gboolean tally_cmd_result(TallyContext *ctx, int argc, char **argv, GError **error);
 /* ---- end of subcommand prototypes ---- */
 
 /* The table, terminated by a NULL name. */

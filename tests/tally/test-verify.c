@@ -10,6 +10,13 @@
 #include "election/entry.h"
 #include "fixture.h"
 #include "tally-verify.h"
+#include "tally.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "encoding.h"
+#include <openssl/crypto.h>
 
 static TallyVerifyReport *
 verify(Fixture *f, const char *state)
@@ -639,6 +646,122 @@ test_incremental(void)
 	fx_free(f);
 }
 
+/* Runs ippyo-tally with stdout sent to /dev/null; returns its exit code. */
+static int
+run_tally(const char *first, ...)
+{
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	const char *a;
+	va_list ap;
+	int saved, null, code;
+
+	g_ptr_array_add(args, (char *)"ippyo-tally");
+	va_start(ap, first);
+	for (a = first; a != NULL; a = va_arg(ap, const char *))
+		g_ptr_array_add(args, (char *)a);
+	va_end(ap);
+	g_ptr_array_add(args, (char *)"--quiet");
+	g_ptr_array_add(args, NULL);
+	fflush(stdout);
+	saved = dup(1);
+	null = open("/dev/null", O_WRONLY);
+	dup2(null, 1);
+	code = tally_main((int)args->len - 1, (char **)args->pdata);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	close(null);
+	return code;
+}
+
+static GBytes *
+file_bytes(const char *path)
+{
+	char *d = NULL;
+	gsize len;
+
+	g_assert_true(g_file_get_contents(path, &d, &len, NULL));
+	return g_bytes_new_take(d, len);
+}
+
+/* The trustees' and officials' way through the program: aggregate, decrypt (1, 3, 5),
+ * combine into signed entries, append them, then verify and result. */
+static void
+test_cli(void)
+{
+	Fixture *f = election();
+	g_autofree char *work = g_strdup_printf("%s.work", f->dir);
+	g_autofree char *agg = g_build_filename(work, "aggregate.json", NULL);
+	g_autofree char *man = g_build_filename(work, "entry0.json", NULL);
+	g_autofree char *off = g_build_filename(work, "officials.key", NULL);
+	g_autofree char *html = g_build_filename(work, "result.html", NULL);
+	g_autofree char *seed = NULL, *off_text = NULL;
+	char *p[3] = { NULL, NULL, NULL };
+	g_autoptr(GBytes) page = NULL;
+	gsize i, len;
+	const char *e0;
+
+	g_assert_cmpint(g_mkdir_with_parents(work, 0700), ==, 0);
+	fx_close(f);
+	fx_write(f);
+	g_assert_cmpint(run_tally("verify", f->dir, NULL), ==, 0);
+	g_assert_cmpint(run_tally("result", f->dir, NULL), ==, 2);   /* no result yet */
+	g_assert_cmpint(run_tally("aggregate", f->dir, "-o", agg, NULL), ==, 0);
+	e0 = g_bytes_get_data(f->entries->pdata[0], &len);
+	g_assert_true(g_file_set_contents(man, e0, (gssize)len, NULL));
+	g_assert_cmpint(ippyo_b64url_encode(f->sk, 32, &seed), ==, 0);
+	off_text = g_strconcat(seed, "\n", NULL);
+	OPENSSL_free(g_steal_pointer(&seed));
+	g_assert_true(g_file_set_contents(off, off_text, -1, NULL));
+	g_assert_cmpint(g_chmod(off, 0600), ==, 0);
+	for (i = 0; i < G_N_ELEMENTS(present); i++) {
+		g_autofree char *kp = g_strdup_printf("%s/trustee-%u.key", work, present[i]);
+		char *kt = NULL;
+		size_t kl;
+
+		p[i] = g_strdup_printf("%s/partial-%u.json", work, present[i]);
+		g_assert_cmpint(ippyo_trustee_key_to_json(f->keys[present[i] - 1], &kt, &kl), ==, 0);
+		g_assert_true(g_file_set_contents(kp, kt, (gssize)kl, NULL));
+		OPENSSL_clear_free(kt, kl);
+		g_assert_cmpint(run_tally("decrypt", "--key", kp, "--aggregate", agg, "--manifest",
+		    man, "-o", p[i], NULL), ==, 0);
+	}
+	/* Two are below the threshold. */
+	g_assert_cmpint(run_tally("combine", "--manifest", man, "--aggregate", agg, p[0], p[1],
+	    NULL), ==, 3);
+	g_assert_cmpint(run_tally("combine", "--manifest", man, "--aggregate", agg,
+	    "--officials-key", off, "--out-dir", work, p[0], p[1], p[2], NULL), ==, 0);
+	for (i = 0; i < G_N_ELEMENTS(present); i++) {
+		g_autofree char *ep = g_strdup_printf("%s/decryption-%u.json", work, present[i]);
+
+		fx_append(f, file_bytes(ep));
+	}
+	{
+		g_autofree char *rp = g_build_filename(work, "result.json", NULL);
+
+		fx_append(f, file_bytes(rp));
+	}
+	fx_write(f);
+	g_assert_cmpint(run_tally("verify", f->dir, "--json", NULL), ==, 0);
+	g_assert_cmpint(run_tally("result", f->dir, "--html", html, "--lang", "en", NULL), ==, 0);
+	g_assert_cmpint(run_tally("result", f->dir, "--json", NULL), ==, 0);
+	page = file_bytes(html);
+	g_assert_nonnull(g_strstr_len(g_bytes_get_data(page, NULL), -1, "<svg"));
+	g_assert_nonnull(g_strstr_len(g_bytes_get_data(page, NULL), -1, "Ichiro Tanaka"));
+	/* A broken record: verify exits 3. */
+	set_entry(f, 0, replace_once(f->entries->pdata[0], "Test City", "Tost City"));
+	fx_write(f);
+	g_assert_cmpint(run_tally("verify", f->dir, NULL), ==, 3);
+	for (i = 0; i < 3; i++)
+		g_free(p[i]);
+	{
+		g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", work);
+
+		g_assert_cmpint(system(cmd), ==, 0);
+	}
+	fx_free(f);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -663,5 +786,6 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/tally/ceremony-mismatch", test_ceremony_mismatch);
 	g_test_add_func("/ippyo/tally/manifest-changed", test_manifest_changed);
 	g_test_add_func("/ippyo/tally/incremental", test_incremental);
+	g_test_add_func("/ippyo/tally/cli", test_cli);
 	return g_test_run();
 }
