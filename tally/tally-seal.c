@@ -64,8 +64,8 @@ write_entry(const char *path, const ippyo_entry *e, GError **error)
 
 /* The ceremony entry: the n commitments files, in index order, as read. */
 static gboolean
-ceremony_entry(const char *dir, const ippyo_manifest *draft, GPtrArray *files,
-    const uint8_t *sk, ippyo_entry **out, GError **error)
+ceremony_entry(const char *dir, const ippyo_manifest *draft, const uint8_t *sk,
+    ippyo_entry **out, GError **error)
 {
 	uint32_t n = ippyo_manifest_trustees_n(draft);
 	g_autofree ippyo_entry_document *docs = g_new0(ippyo_entry_document, n);
@@ -86,7 +86,6 @@ ceremony_entry(const char *dir, const ippyo_manifest *draft, GPtrArray *files,
 		docs[i - 1].data = (const uint8_t *)text;
 		docs[i - 1].len = len;
 	}
-	(void)files;
 	if ((r = ippyo_entry_new_ceremony(out, ippyo_manifest_election_id(draft), docs, n,
 	    sk)) != 0) {
 		tally_set_ippyo_error(error, r, "the ceremony entry (%u commitments files)", n);
@@ -163,7 +162,7 @@ run_seal(TallyContext *ctx, const char *draft_path, const char *dir, const char 
 	if (!write_entry(out, entry, error))
 		goto out;
 	if (ceremony_out != NULL) {
-		if (!ceremony_entry(dir, draft, files, sk, &centry, error) ||
+		if (!ceremony_entry(dir, draft, sk, &centry, error) ||
 		    !write_entry(ceremony_out, centry, error))
 			goto out;
 	}

@@ -15,6 +15,11 @@ TESTTOOL = os.path.join(BUILD, "tests", "tally", "tally-testtool")
 CHAIND = os.path.join(BUILD, "chain", "ippyo-chaind")
 
 
+# Temporary folders on tmpfs when there is one: the programs fsync every file
+# they write, which costs more than the tests themselves on a disk.
+TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+
+
 class Failure(Exception):
     pass
 
@@ -55,15 +60,25 @@ def der_fingerprint(path):
     return hashlib.sha256(der).hexdigest()
 
 
+_FILES_CACHE = {}
+
+
 def make_election_files(work, n_voters=4):
-    """keys/, pki/ca/auth-ca.crt and roll-certificates/ as the sample election expects."""
-    tally("keygen", "--officials", os.path.join(work, "keys"), "-q")
-    tally("keygen", "--chain", "vote.example.jp/2027-ippyo-sample", os.path.join(work, "keys"), "-q")
-    os.makedirs(os.path.join(work, "pki", "ca"))
-    make_cert(os.path.join(work, "pki", "ca", "auth-ca.crt"), "test auth CA")
-    os.makedirs(os.path.join(work, "roll-certificates"))
-    for i in range(n_voters):
-        make_cert(os.path.join(work, "roll-certificates", "voter-%03d.crt" % (i + 1)), "voter %d" % i)
+    """keys/, pki/ca/auth-ca.crt and roll-certificates/ as the sample election expects
+    (made once per process and copied: the keys are then shared by the tests of a run)."""
+    import shutil
+    if n_voters not in _FILES_CACHE:
+        src = tempfile.mkdtemp(prefix="tally-files-", dir=TMP)
+        tally("keygen", "--officials", os.path.join(src, "keys"), "-q")
+        tally("keygen", "--chain", "vote.example.jp/2027-ippyo-sample", os.path.join(src, "keys"), "-q")
+        os.makedirs(os.path.join(src, "pki", "ca"))
+        make_cert(os.path.join(src, "pki", "ca", "auth-ca.crt"), "test auth CA")
+        os.makedirs(os.path.join(src, "roll-certificates"))
+        for i in range(n_voters):
+            make_cert(os.path.join(src, "roll-certificates", "voter-%03d.crt" % (i + 1)), "voter %d" % i)
+        _FILES_CACHE[n_voters] = src
+    for name in ("keys", "pki", "roll-certificates"):
+        shutil.copytree(os.path.join(_FILES_CACHE[n_voters], name), os.path.join(work, name))
 
 
 def sample_toml():
@@ -76,7 +91,7 @@ def tap(tests):
     print("1..%d" % len(tests), flush=True)
     failed = 0
     for i, (name, fn) in enumerate(tests, 1):
-        with tempfile.TemporaryDirectory(prefix="tally-test-") as work:
+        with tempfile.TemporaryDirectory(prefix="tally-test-", dir=TMP) as work:
             try:
                 fn(work)
                 print("ok %d - %s" % (i, name), flush=True)
@@ -86,4 +101,7 @@ def tap(tests):
                 for l in traceback.format_exc().splitlines():
                     print("# " + l)
                 sys.stdout.flush()
+    import shutil
+    for d in _FILES_CACHE.values():
+        shutil.rmtree(d, ignore_errors=True)
     sys.exit(1 if failed else 0)

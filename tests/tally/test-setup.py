@@ -194,6 +194,7 @@ def test_ceremony_3_of_5(work):
     tally("init", write_toml(work, five_trustees(sample_toml())), "--out", work + "/e", "-q")
     draft = work + "/e/manifest-draft.json"
     pub, homes = distributed_ceremony(work, draft, 5)
+    bad_sender_checks(work, homes)
     keys = set()
     for j, h in enumerate(homes, 1):
         out, _ = tally("ceremony", "round3", "--secret", h + "/trustee-%d.secret.json" % j,
@@ -217,46 +218,54 @@ def test_ceremony_3_of_5(work):
     check(out.strip() == "ceremony", out)
 
 
-def test_ceremony_bad_sender(work):
-    make_election_files(work)
-    tally("init", write_toml(work, five_trustees(sample_toml())), "--out", work + "/e", "-q")
-    draft = work + "/e/manifest-draft.json"
+def bad_sender_checks(work, homes):
+    """Round 3 on altered copies of the inboxes names the bad sender and writes nothing."""
+    def inbox_copy(j, tag):
+        d = os.path.join(work, "bad-%s-%d" % (tag, j))
+        shutil.copytree(homes[j - 1] + "/inbox", d)
+        return d
 
-    def flip_share(homes):
-        p = homes[0] + "/inbox/share-4-to-1.json"
-        with open(p) as f:
-            j = json.load(f)
-        ct = bytearray(base64.urlsafe_b64decode(j["ciphertext"] + "=="))
-        ct[5] ^= 0x40
-        j["ciphertext"] = base64.urlsafe_b64encode(bytes(ct)).decode().rstrip("=")
-        with open(p, "w") as f:
-            json.dump(j, f, indent=2)
+    def round3(j, inbox, code):
+        out = os.path.join(work, "out-%d-%s" % (j, os.path.basename(inbox)))
+        o, err = tally("ceremony", "round3", "--secret", homes[j - 1] + "/trustee-%d.secret.json" % j,
+                       "--in", inbox, "--out", out, "--json", expect=code)
+        check(not os.path.exists(out + "/trustee-%d.key.json" % j), "no key share on failure")
+        return json.loads(o), err
 
-    pub, homes = distributed_ceremony(work, draft, 5, flip_share)
-    out, err = tally("ceremony", "round3", "--secret", homes[0] + "/trustee-1.secret.json",
-                     "--in", homes[0] + "/inbox", "--out", homes[0], "--json", expect=3)
-    check(json.loads(out)["bad_sender"] == 4, out)
+    # A share file altered in transit: its sender is named.
+    inbox = inbox_copy(1, "share")
+    p = inbox + "/share-4-to-1.json"
+    with open(p) as f:
+        j = json.load(f)
+    ct = bytearray(base64.urlsafe_b64decode(j["ciphertext"] + "=="))
+    ct[5] ^= 0x40
+    j["ciphertext"] = base64.urlsafe_b64encode(bytes(ct)).decode().rstrip("=")
+    with open(p, "w") as f:
+        json.dump(j, f, indent=2)
+    r, err = round3(1, inbox, 3)
+    check(r["bad_sender"] == 4, str(r))
     check("trustee 4 is a bad sender" in err and "share-4-to-1.json" in err, err)
-    check(not os.path.exists(homes[0] + "/trustee-1.key.json"), "no key share on failure")
-    # The others are not affected.
-    tally("ceremony", "round3", "--secret", homes[1] + "/trustee-2.secret.json",
-          "--in", homes[1] + "/inbox", "--out", homes[1], "-q")
-    # A commitments file whose proof was replaced by another trustee's: named too.
-    p3 = homes[2] + "/inbox/commitments-3.json"
-    with open(p3) as f:
+    # A commitments file whose proof was replaced by another trustee's.
+    inbox = inbox_copy(3, "proof")
+    with open(inbox + "/commitments-3.json") as f:
         c3 = json.load(f)
-    with open(homes[2] + "/inbox/commitments-5.json") as f:
+    with open(inbox + "/commitments-5.json") as f:
         c5 = json.load(f)
     c3["commitments"][1]["proof"] = c5["commitments"][1]["proof"]
-    with open(p3, "w") as f:
+    with open(inbox + "/commitments-3.json", "w") as f:
         json.dump(c3, f, indent=2)
-    _, err = tally("ceremony", "round3", "--secret", homes[2] + "/trustee-3.secret.json",
-                   "--in", homes[2] + "/inbox", "--out", homes[2], expect=3)
+    r, err = round3(3, inbox, 3)
     check("trustee 3 is a bad sender" in err, err)
+    # A share sent to another trustee, renamed as if it were for this one.
+    inbox = inbox_copy(5, "swap")
+    os.remove(inbox + "/share-2-to-5.json")
+    shutil.copy(homes[3] + "/inbox/share-2-to-4.json", inbox + "/share-2-to-5.json")
+    r, err = round3(5, inbox, 2)
+    check("trustee 2 is a bad sender" in err, err)
     # A missing share file names its sender.
-    os.remove(homes[4] + "/inbox/share-2-to-5.json")
-    _, err = tally("ceremony", "round3", "--secret", homes[4] + "/trustee-5.secret.json",
-                   "--in", homes[4] + "/inbox", "--out", homes[4], expect=2)
+    inbox = inbox_copy(5, "missing")
+    os.remove(inbox + "/share-2-to-5.json")
+    r, err = round3(5, inbox, 2)
     check("trustee 2 is a bad sender: no share file from it" in err, err)
 
 
@@ -329,8 +338,8 @@ tap([
     ("keygen", test_keygen),
     ("init from the sample election", test_init_sample),
     ("init errors name the line", test_init_errors),
-    ("3-of-5 ceremony, one process per trustee and round", test_ceremony_3_of_5),
-    ("round 3 names a bad sender", test_ceremony_bad_sender),
+    ("3-of-5 ceremony, one process per trustee and round; round 3 names bad senders",
+     test_ceremony_3_of_5),
     ("seal; a manifest changed after sealing is refused", test_seal_and_tamper),
     ("close written to a file", test_close_file),
 ])
