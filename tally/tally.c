@@ -23,11 +23,6 @@ static const TallyCommand commands[] = {
 	{ "close", "[URL]", "Close the poll: the officials' signed close entry", tally_cmd_close },
 	{ "witness", "", "Serve a C2SP tlog-witness that cosigns consistent checkpoints", tally_cmd_witness },
 	/* ---- observers and the tally: add one line each below ---- */
-	{ "verify", "URL|DIR", "Verify the whole election record (the observer's tool)", tally_cmd_verify },
-	{ "aggregate", "URL|DIR", "The encrypted totals of the counted ballots, as JSON", tally_cmd_aggregate },
-	{ "decrypt", "", "A trustee's partial decryption of the totals, with proofs", tally_cmd_decrypt },
-	{ "combine", "PARTIAL...", "Combine t partial decryptions into the result entries", tally_cmd_combine },
-	{ "result", "URL|DIR", "The verified result: table, JSON or an HTML report", tally_cmd_result },
 	/* ---- end of the table ---- */
 	{ NULL, NULL, NULL, NULL }
 };
