@@ -23,6 +23,11 @@ static const TallyCommand commands[] = {
 	{ "close", "[URL]", "Close the poll: the officials' signed close entry", tally_cmd_close },
 	{ "witness", "", "Serve a C2SP tlog-witness that cosigns consistent checkpoints", tally_cmd_witness },
 	/* ---- observers and the tally: add one line each below ---- */
+	{ "verify", "URL|DIR", "Verify the whole election record (the observer's tool)", tally_cmd_verify },
+	{ "aggregate", "URL|DIR", "The encrypted totals of the counted ballots, as JSON", tally_cmd_aggregate },
+	{ "decrypt", "", "A trustee's partial decryption of the totals, with proofs", tally_cmd_decrypt },
+	{ "combine", "PARTIAL...", "Combine t partial decryptions into the result entries", tally_cmd_combine },
+	{ "result", "URL|DIR", "The verified result: table, JSON or an HTML report", tally_cmd_result },
 	/* ---- end of the table ---- */
 	{ NULL, NULL, NULL, NULL }
 };
@@ -99,9 +104,8 @@ tally_context_parse(TallyContext *ctx, const GOptionEntry *entries,
 	g_autoptr(GOptionContext) oc = NULL;
 	g_autoptr(GError) local = NULL;
 
-	param = g_strdup_printf("%s%s%s", ctx->command->name,
-	    ctx->command->parameter_string[0] != '\0' ? " " : "",
-	    ctx->command->parameter_string);
+	/* The usage line is "<prgname> [OPTION…] <parameters>", prgname "ippyo-tally NAME". */
+	param = g_strdup(ctx->command->parameter_string);
 	oc = g_option_context_new(param);
 	g_option_context_set_summary(oc, ctx->command->summary);
 	if (description != NULL)
@@ -276,6 +280,7 @@ tally_main(int argc, char **argv)
 			return TALLY_EXIT_USAGE;
 		}
 		argv0 = g_strdup_printf("ippyo-tally %s", c->name);
+		g_set_prgname(argv0);
 		hargv[0] = argv0;
 		hargv[1] = (char *)"--help";
 		hargv[2] = NULL;
@@ -288,9 +293,9 @@ tally_main(int argc, char **argv)
 		    argv[1]);
 		return TALLY_EXIT_USAGE;
 	}
-	g_set_prgname(c->name);
 	ctx.command = c;
 	argv0 = g_strdup_printf("ippyo-tally %s", c->name);
+	g_set_prgname(argv0);
 	argv[1] = argv0;
 	if (!c->run(&ctx, argc - 1, argv + 1, &error)) {
 		int code = tally_error_exit_code(error);
