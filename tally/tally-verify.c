@@ -591,6 +591,7 @@ typedef struct {
 	gint64 cast_lo;
 	BallotJob *jobs;
 	gsize n_jobs;
+	gsize chunk;                 /* ballots per task and batch, 1..CHUNK */
 } BallotShared;
 
 static void
@@ -701,7 +702,7 @@ static void
 ballot_worker(gpointer data, gpointer user_data)
 {
 	const BallotShared *sh = user_data;
-	gsize start = GPOINTER_TO_SIZE(data) - 1, end = MIN(start + CHUNK, sh->n_jobs), i, n = 0;
+	gsize start = GPOINTER_TO_SIZE(data) - 1, end = MIN(start + sh->chunk, sh->n_jobs), i, n = 0;
 	const ippyo_ballot *bl[CHUNK];
 	guint8 voters[CHUNK][32];
 	gsize map[CHUNK];
@@ -752,7 +753,7 @@ check_ballots(BallotShared *sh, guint threads, GError **error)
 	pool = g_thread_pool_new(ballot_worker, sh, (gint)threads, FALSE, error);
 	if (pool == NULL)
 		return FALSE;
-	for (i = 0; i < sh->n_jobs; i += CHUNK)
+	for (i = 0; i < sh->n_jobs; i += sh->chunk)
 		if (!g_thread_pool_push(pool, GSIZE_TO_POINTER(i + 1), error)) {
 			g_thread_pool_free(pool, FALSE, TRUE);
 			return FALSE;
@@ -1423,6 +1424,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	sh.cast_lo = parse_time(ippyo_manifest_poll_opens(run.m));
 	sh.jobs = (BallotJob *)(void *)jobs->data;
 	sh.n_jobs = jobs->len;
+	sh.chunk = opts->batch >= 1 && opts->batch <= CHUNK ? opts->batch : CHUNK;
 	if (!check_ballots(&sh, opts->threads, error))
 		goto fatal;
 	rep->ballots = jobs->len;

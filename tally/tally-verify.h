@@ -18,6 +18,7 @@ typedef struct {
 	const char *const *crl_paths; /* NULL-terminated */
 	const char *election_hash;    /* hex h_E to pin, may be NULL */
 	guint threads;                /* 0: one per core */
+	guint batch;                  /* ballots per batch verification, 1..64 (0: 64) */
 	gint64 now;                   /* the verifier's clock (0: the real one) */
 } TallyVerifyOptions;
 
