@@ -24,3 +24,4 @@ void bench_report_note(bench_report *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3
 void bench_report_print(const bench_report *r, gboolean json);
 
 int bench_crypto(int argc, char **argv);
+int bench_chain(int argc, char **argv);

@@ -117,6 +117,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "crypto", bench_crypto, "group, ElGamal, ballot proofs, batch verification, decryption" },
+	{ "chain", bench_chain, "ippyo-chaind under load on loopback: ballots/s, receipt latency" },
 };
 
 static void

@@ -53,5 +53,7 @@ ChainValidator *chain_validator_new(ChainDaemon *d, guint workers, guint queue_l
 gboolean chain_validator_submit(ChainValidator *v, SoupServerMessage *msg, GBytes *body,
     ChainEntryKind kind);
 void chain_validator_free(ChainValidator *v);   /* waits for its workers */
+/* CPU time (ns, all workers) spent verifying proofs so far (for ippyo-bench). */
+gint64 chain_validator_proof_cpu_ns(ChainValidator *v);
 
 G_END_DECLS

@@ -555,6 +555,7 @@ chain_http_start(ChainDaemon *d, GError **error)
 {
 	g_autoptr(GInetAddress) addr = NULL;
 	g_autoptr(GSocketAddress) saddr = NULL;
+	g_autoptr(GSocket) sock = NULL;
 	GSList *uris;
 
 	if (d->config->tls_certificate != NULL) {
@@ -582,7 +583,14 @@ chain_http_start(ChainDaemon *d, GError **error)
 
 	addr = g_inet_address_new_from_string(d->config->address);
 	saddr = g_inet_socket_address_new(addr, (guint16)d->config->port);
-	if (!soup_server_listen(d->server, saddr,
+	/* Our own socket, for a listen backlog that absorbs bursts of connections. */
+	sock = g_socket_new(g_inet_address_get_family(addr), G_SOCKET_TYPE_STREAM,
+	    G_SOCKET_PROTOCOL_TCP, error);
+	if (sock == NULL)
+		return FALSE;
+	g_socket_set_listen_backlog(sock, 1024);
+	if (!g_socket_bind(sock, saddr, TRUE, error) || !g_socket_listen(sock, error) ||
+	    !soup_server_listen_socket(d->server, sock,
 	    d->config->tls_certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
 		return FALSE;
 	uris = soup_server_get_uris(d->server);
