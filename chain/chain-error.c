@@ -3,7 +3,7 @@
 
 #include "error.h"
 
-G_DEFINE_QUARK(ippyo-error-quark, ippyo_error)
+G_DEFINE_QUARK(ippyo-error-quark, chain_ippyo_error)
 
 void
 chain_set_ippyo_error(GError **error, int err, const char *format, ...)

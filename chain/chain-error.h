@@ -10,8 +10,8 @@ G_BEGIN_DECLS
  * negative IPPYO_ERR_* value itself, the message starts with
  * ippyo_strerror().
  */
-#define IPPYO_ERROR (ippyo_error_quark())
-GQuark ippyo_error_quark(void);
+#define IPPYO_ERROR (chain_ippyo_error_quark())
+GQuark chain_ippyo_error_quark(void);
 
 /* Sets *error from an IPPYO_ERR_* code, prefixed by a printf-style context. */
 void chain_set_ippyo_error(GError **error, int err, const char *format, ...)
