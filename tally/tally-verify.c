@@ -1147,7 +1147,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	BallotShared sh;
 	Run run;
 	gsize note_len;
-	guint64 start, i;
+	guint64 start, i, n_read;
 	gint64 close_time = -1;
 	gboolean log_ok = TRUE;
 	guint8 root[32];
@@ -1301,7 +1301,10 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 			    ippyo_entry_election_id(e));
 		g_ptr_array_add(parsed, e);
 	}
-	if (start + entries->len != run.size) {
+	n_read = entries->len;
+	/* The parsed entries hold their bytes: the raw copies can go. */
+	g_clear_pointer(&entries, g_ptr_array_unref);
+	if (start + n_read != run.size) {
 		log_ok = FALSE;
 	} else if (ippyo_merkle_state_root(&tree, run.h, root) != 0 ||
 	    memcmp(root, cp->root, 32) != 0) {
