@@ -11,8 +11,8 @@
 #include "../error.h"
 #include "hash.h"
 
-/* Terms below this count go to OpenSSL's own multi-point multiplication. */
-#define MSM_SMALL 48
+/* OpenSSL's multi-point multiplication takes this many points per call. */
+#define MSM_CHUNK 512
 #define WEIGHT_BITS 128
 
 /*
@@ -380,7 +380,7 @@ out:
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-/* OpenSSL's interleaved (Straus) multiplication: best for a few points. */
+/* OpenSSL's own multi-point multiplication (EC_POINTs_mul, deprecated but kept in 3.x). */
 static int
 msm_openssl(const EC_GROUP *g, EC_POINT *r, const BIGNUM *gs, size_t n, const EC_POINT **p,
     const BIGNUM **s, BN_CTX *ctx)
@@ -389,163 +389,40 @@ msm_openssl(const EC_GROUP *g, EC_POINT *r, const BIGNUM *gs, size_t n, const EC
 }
 #pragma GCC diagnostic pop
 
-/* Signed base-2^w digits of a scalar below 2^256, d_k in [−2^(w−1), 2^(w−1)). */
-static void
-signed_digits(const uint8_t be[IPPYO_SCALAR_BYTES], int w, int nwin, int32_t *d)
-{
-	int carry = 0;
-
-	for (int k = 0; k < nwin; k++) {
-		int bit = k * w, v = 0;
-
-		for (int i = 0; i < w; i++) {
-			int b = bit + i;
-
-			if (b < 256)
-				v |= ((be[31 - b / 8] >> (b % 8)) & 1) << i;
-		}
-		v += carry;
-		if (v >= (1 << (w - 1))) {
-			v -= 1 << w;
-			carry = 1;
-		} else
-			carry = 0;
-		d[k] = v;
-	}
-}
-
-/* The window width that minimises additions for n points of about avg_bits bits. */
-static int
-pick_window(size_t n, size_t total_bits)
-{
-	int best = 4;
-	double best_cost = 0;
-
-	for (int w = 4; w <= 18; w++) {
-		double nwin = (256.0 + w) / w;
-		double cost = (double)total_bits / w + (double)n * 0.2 + nwin * (double)(1u << w);
-
-		if (w == 4 || cost < best_cost) {
-			best = w;
-			best_cost = cost;
-		}
-	}
-	return best;
-}
-
 /*
- * Pippenger's bucket method with signed digits: for each window from the
- * top, double the accumulator w times, drop every point into the bucket of
- * its digit (negated for a negative digit), then add Σ k·bucket_k by a
- * running sum. EC_POINT_add handles the point at infinity.
+ * r = gs·G + Σ s_i·P_i through OpenSSL's multi-point multiplication, in
+ * chunks of MSM_CHUNK points. On x86_64 P-256 goes to the assembly
+ * (nistz256) windowed method: all points of a chunk share the 255
+ * doublings, each point costs a 16-entry table and one addition per 5-bit
+ * window, the G term goes through the built-in table. A chunk's tables
+ * (16 × 96 bytes per point) stay in the cache.
  */
 static int
-msm_pippenger(const EC_GROUP *g, EC_POINT *r, size_t n, const EC_POINT **p, const char *pneg,
+msm_chunked(const EC_GROUP *g, EC_POINT *r, const BIGNUM *gs, size_t n, const EC_POINT **p,
     const BIGNUM **s, BN_CTX *ctx)
 {
-	uint8_t be[IPPYO_SCALAR_BYTES];
-	int32_t *dig = NULL;
-	EC_POINT **neg = NULL, **bucket = NULL, *run = NULL, *tot = NULL;
-	char *used = NULL;
-	size_t total_bits = 0;
-	int w, nwin, nb, e = IPPYO_ERR_ALLOC;
+	EC_POINT *part = NULL;
+	int e;
 
-	for (size_t i = 0; i < n; i++)
-		total_bits += (size_t)BN_num_bits(s[i]);
-	w = pick_window(n, total_bits);
-	nwin = (256 + w) / w + 1;
-	nb = 1 << (w - 1);
-	if ((dig = OPENSSL_malloc(n * (size_t)nwin * sizeof(*dig))) == NULL ||
-	    (neg = OPENSSL_zalloc(n * sizeof(*neg))) == NULL ||
-	    (bucket = OPENSSL_zalloc((size_t)(nb + 1) * sizeof(*bucket))) == NULL ||
-	    (used = OPENSSL_zalloc((size_t)nb + 1)) == NULL ||
-	    (run = EC_POINT_new(g)) == NULL || (tot = EC_POINT_new(g)) == NULL)
+	if (n <= MSM_CHUNK)
+		return msm_openssl(g, r, gs, n, p, s, ctx);
+	if ((part = EC_POINT_new(g)) == NULL)
+		return IPPYO_ERR_ALLOC;
+	if ((e = msm_openssl(g, r, gs, MSM_CHUNK, p, s, ctx)) != 0)
 		goto out;
-	for (int k = 1; k <= nb; k++)
-		if ((bucket[k] = EC_POINT_new(g)) == NULL)
-			goto out;
-	e = IPPYO_ERR_INTERNAL;
-	for (size_t i = 0; i < n; i++) {
-		if (BN_bn2binpad(s[i], be, sizeof(be)) != sizeof(be))
-			goto out;
-		signed_digits(be, w, nwin, dig + i * (size_t)nwin);
-		if (pneg[i])   /* s·(−P) = (−s)·P: flip the digits */
-			for (int k = 0; k < nwin; k++)
-				dig[i * (size_t)nwin + (size_t)k] = -dig[i * (size_t)nwin + (size_t)k];
-	}
-	if (EC_POINT_set_to_infinity(g, r) != 1)
-		goto out;
-	for (int k = nwin - 1; k >= 0; k--) {
-		int any = 0, started = 0;
+	for (size_t o = MSM_CHUNK; o < n; o += MSM_CHUNK) {
+		size_t m = n - o < MSM_CHUNK ? n - o : MSM_CHUNK;
 
-		if (!EC_POINT_is_at_infinity(g, r))
-			for (int i = 0; i < w; i++)
-				if (EC_POINT_dbl(g, r, r, ctx) != 1)
-					goto out;
-		memset(used, 0, (size_t)nb + 1);
-		for (size_t i = 0; i < n; i++) {
-			int32_t d = dig[i * (size_t)nwin + (size_t)k];
-			const EC_POINT *q = p[i];
-			int idx = d < 0 ? -d : d;
-
-			if (d == 0)
-				continue;
-			if (d < 0) {
-				if (neg[i] == NULL) {
-					if ((neg[i] = EC_POINT_dup(p[i], g)) == NULL) {
-						e = IPPYO_ERR_ALLOC;
-						goto out;
-					}
-					if (EC_POINT_invert(g, neg[i], ctx) != 1)
-						goto out;
-				}
-				q = neg[i];
-			}
-			if (!used[idx]) {
-				if (EC_POINT_copy(bucket[idx], q) != 1)
-					goto out;
-				used[idx] = 1;
-			} else if (EC_POINT_add(g, bucket[idx], bucket[idx], q, ctx) != 1)
-				goto out;
-			any = 1;
-		}
-		if (!any)
-			continue;
-		/* Σ k·bucket_k = Σ_k (bucket_nb + ... + bucket_k). */
-		for (int j = nb; j >= 1; j--) {
-			if (used[j]) {
-				if (!started) {
-					if (EC_POINT_copy(run, bucket[j]) != 1)
-						goto out;
-				} else if (EC_POINT_add(g, run, run, bucket[j], ctx) != 1)
-					goto out;
-				started = 1;
-			}
-			if (started) {
-				if (j == nb || EC_POINT_is_at_infinity(g, tot)) {
-					if (EC_POINT_copy(tot, run) != 1)
-						goto out;
-				} else if (EC_POINT_add(g, tot, tot, run, ctx) != 1)
-					goto out;
-			}
-		}
-		if (EC_POINT_add(g, r, r, tot, ctx) != 1 || EC_POINT_set_to_infinity(g, tot) != 1)
+		if ((e = msm_openssl(g, part, NULL, m, p + o, s + o, ctx)) != 0)
 			goto out;
+		if (EC_POINT_add(g, r, r, part, ctx) != 1) {
+			e = IPPYO_ERR_INTERNAL;
+			goto out;
+		}
 	}
 	e = 0;
 out:
-	OPENSSL_free(dig);
-	if (neg != NULL)
-		for (size_t i = 0; i < n; i++)
-			EC_POINT_free(neg[i]);
-	OPENSSL_free(neg);
-	if (bucket != NULL)
-		for (int k = 1; k <= nb; k++)
-			EC_POINT_free(bucket[k]);
-	OPENSSL_free(bucket);
-	OPENSSL_free(used);
-	EC_POINT_free(run);
-	EC_POINT_free(tot);
+	EC_POINT_free(part);
 	return e;
 }
 
@@ -562,12 +439,10 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 	const BIGNUM *q = ippyo_group_order();
 	const EC_POINT **pts = NULL;
 	const BIGNUM **sc = NULL;
-	BIGNUM **negs = NULL;
-	char *neg = NULL;
 	uint8_t wbuf[64 * WEIGHT_BITS / 8];
 	size_t wpos = sizeof(wbuf);
 	BIGNUM *z, *t;
-	EC_POINT *r = NULL, *rg = NULL;
+	EC_POINT *r = NULL;
 	size_t *list = NULL, nlist = 0, cap = 0, npts = 0;
 	int e = IPPYO_ERR_ALLOC;
 
@@ -575,8 +450,7 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 	z = BN_CTX_get(b->ctx);
 	if ((t = BN_CTX_get(b->ctx)) == NULL)
 		goto out;
-	if ((r = EC_POINT_new(g)) == NULL ||
-	    (rg = EC_POINT_new(g)) == NULL)
+	if ((r = EC_POINT_new(g)) == NULL)
 		goto out;
 	for (size_t it = lo; it < hi; it++)
 		if (!b->items[it].failed)
@@ -584,9 +458,7 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 				cap += b->eqs[b->items[it].eq0 + qi].nterms;
 	if ((list = OPENSSL_malloc((cap + 1) * sizeof(*list))) == NULL ||
 	    (pts = OPENSSL_malloc((cap + 1) * sizeof(*pts))) == NULL ||
-	    (sc = OPENSSL_malloc((cap + 1) * sizeof(*sc))) == NULL ||
-	    (negs = OPENSSL_zalloc((cap + 1) * sizeof(*negs))) == NULL ||
-	    (neg = OPENSSL_zalloc(cap + 1)) == NULL)
+	    (sc = OPENSSL_malloc((cap + 1) * sizeof(*sc))) == NULL)
 		goto out;
 	/* The slots of this round, each listed once, coefficients zeroed. */
 	b->round++;
@@ -653,45 +525,21 @@ check_range(ippyo_batch *b, size_t lo, size_t hi)
 
 		if (list[k] == 0 || BN_is_zero(sl->coef))
 			continue;
+		/* s·(−P) = (q − s)·P: the coefficient is this round's scratch */
+		if (sl->neg && BN_sub(sl->coef, q, sl->coef) != 1)
+			goto out;
 		pts[npts] = sl->p;
-		neg[npts] = sl->neg;
 		sc[npts++] = sl->coef;
 	}
-	e = IPPYO_ERR_INTERNAL;
-	if (npts < MSM_SMALL) {
-		/* −P with coefficient s is P with q − s */
-		for (size_t k = 0; k < npts; k++) {
-			if (!neg[k])
-				continue;
-			if ((negs[k] = BN_new()) == NULL || BN_sub(negs[k], q, sc[k]) != 1)
-				goto out;
-			sc[k] = negs[k];
-		}
-		if ((e = msm_openssl(g, r, b->slots[0].round == b->round ? b->slots[0].coef : NULL,
-		    npts, pts, sc, b->ctx)) != 0)
-			goto out;
-	} else {
-		if ((e = msm_pippenger(g, r, npts, pts, neg, sc, b->ctx)) != 0)
-			goto out;
-		e = IPPYO_ERR_INTERNAL;
-		if (b->slots[0].round == b->round) {
-			if (EC_POINT_mul(g, rg, b->slots[0].coef, NULL, NULL, b->ctx) != 1 ||
-			    EC_POINT_add(g, r, r, rg, b->ctx) != 1)
-				goto out;
-		}
-	}
+	if ((e = msm_chunked(g, r, b->slots[0].round == b->round ? b->slots[0].coef : NULL,
+	    npts, pts, sc, b->ctx)) != 0)
+		goto out;
 	e = EC_POINT_is_at_infinity(g, r) == 1;
 out:
 	EC_POINT_free(r);
-	EC_POINT_free(rg);
 	OPENSSL_free(list);
 	OPENSSL_free(pts);
 	OPENSSL_free(sc);
-	if (negs != NULL)
-		for (size_t k = 0; k < npts; k++)
-			BN_free(negs[k]);
-	OPENSSL_free(negs);
-	OPENSSL_free(neg);
 	BN_CTX_end(b->ctx);
 	return e;
 }
