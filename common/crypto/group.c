@@ -29,6 +29,14 @@ static EC_GROUP *group;
 static BIGNUM *order;
 static BN_MONT_CTX *order_mont;
 static ippyo_point generator;
+/* Each thread's BN_CTX for the point arithmetic on public values. */
+static CRYPTO_THREAD_LOCAL ctx_key;
+
+static void
+ctx_free(void *c)
+{
+	BN_CTX_free(c);
+}
 
 static void
 group_setup(void)
@@ -44,6 +52,8 @@ group_setup(void)
 	if (EC_GROUP_get_order(g, q, ctx) != 1 || BN_MONT_CTX_set(mont, q, ctx) != 1)
 		goto fail;
 	if ((gen = EC_POINT_dup(EC_GROUP_get0_generator(g), g)) == NULL)
+		goto fail;
+	if (CRYPTO_THREAD_init_local(&ctx_key, ctx_free) != 1)
 		goto fail;
 	BN_set_flags(q, BN_FLG_CONSTTIME);
 	group = g;
@@ -66,6 +76,23 @@ ippyo_group_init(void)
 	if (CRYPTO_THREAD_run_once(&group_once, group_setup) != 1 || group == NULL)
 		return IPPYO_ERR_INTERNAL;
 	return 0;
+}
+
+/*
+ * This thread's BN_CTX, made on first use and freed when the thread ends:
+ * without one, every EC_POINT_add makes and frees its own (about half the
+ * cost of an addition). NULL if it cannot be made: OpenSSL then makes one.
+ */
+static BN_CTX *
+thread_ctx(void)
+{
+	BN_CTX *c = CRYPTO_THREAD_get_local(&ctx_key);
+
+	if (c == NULL && (c = BN_CTX_new()) != NULL && CRYPTO_THREAD_set_local(&ctx_key, c) != 1) {
+		BN_CTX_free(c);
+		c = NULL;
+	}
+	return c;
 }
 
 #define GROUP_OR_FAIL() do { \
@@ -155,11 +182,11 @@ ippyo_point_parse(ippyo_point *p, const uint8_t *in, size_t len)
 	if (in[0] != 0x02 && in[0] != 0x03)
 		return in[0] == 0x00 ? IPPYO_ERR_POINT_INFINITY : IPPYO_ERR_POINT_FORMAT;
 	/* EC_POINT_oct2point checks x < p and that x has a square root. */
-	if (EC_POINT_oct2point(group, p->p, in, len, NULL) != 1) {
+	if (EC_POINT_oct2point(group, p->p, in, len, thread_ctx()) != 1) {
 		EC_POINT_set_to_infinity(group, p->p);
 		return IPPYO_ERR_POINT_NOT_ON_CURVE;
 	}
-	if (EC_POINT_is_on_curve(group, p->p, NULL) != 1) {
+	if (EC_POINT_is_on_curve(group, p->p, thread_ctx()) != 1) {
 		EC_POINT_set_to_infinity(group, p->p);
 		return IPPYO_ERR_POINT_NOT_ON_CURVE;
 	}
@@ -191,7 +218,7 @@ ippyo_point_eq(const ippyo_point *a, const ippyo_point *b)
 	int r;
 
 	GROUP_OR_FAIL();
-	r = EC_POINT_cmp(group, a->p, b->p, NULL);
+	r = EC_POINT_cmp(group, a->p, b->p, thread_ctx());
 	if (r < 0)
 		return IPPYO_ERR_INTERNAL;
 	return r == 0;
@@ -208,7 +235,7 @@ int
 ippyo_point_add(ippyo_point *r, const ippyo_point *a, const ippyo_point *b)
 {
 	GROUP_OR_FAIL();
-	return EC_POINT_add(group, r->p, a->p, b->p, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
+	return EC_POINT_add(group, r->p, a->p, b->p, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 
 int
@@ -217,7 +244,7 @@ ippyo_point_neg(ippyo_point *r, const ippyo_point *a)
 	GROUP_OR_FAIL();
 	if (r != a && EC_POINT_copy(r->p, a->p) != 1)
 		return IPPYO_ERR_INTERNAL;
-	return EC_POINT_invert(group, r->p, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
+	return EC_POINT_invert(group, r->p, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 
 int
@@ -229,8 +256,8 @@ ippyo_point_sub(ippyo_point *r, const ippyo_point *a, const ippyo_point *b)
 	GROUP_OR_FAIL();
 	if ((nb = EC_POINT_dup(b->p, group)) == NULL)
 		return IPPYO_ERR_ALLOC;
-	ok = EC_POINT_invert(group, nb, NULL) == 1 &&
-	    EC_POINT_add(group, r->p, a->p, nb, NULL) == 1;
+	ok = EC_POINT_invert(group, nb, thread_ctx()) == 1 &&
+	    EC_POINT_add(group, r->p, a->p, nb, thread_ctx()) == 1;
 	EC_POINT_free(nb);
 	return ok ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -239,7 +266,7 @@ int
 ippyo_point_dbl(ippyo_point *r, const ippyo_point *a)
 {
 	GROUP_OR_FAIL();
-	return EC_POINT_dbl(group, r->p, a->p, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
+	return EC_POINT_dbl(group, r->p, a->p, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 
 int
@@ -261,7 +288,7 @@ ippyo_point_mul2(ippyo_point *r, const ippyo_scalar *a, const ippyo_scalar *b,
     const ippyo_point *p)
 {
 	GROUP_OR_FAIL();
-	return EC_POINT_mul(group, r->p, a->n, p->p, b->n, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
+	return EC_POINT_mul(group, r->p, a->n, p->p, b->n, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 
 /* ---- fixed bases ---- */
@@ -324,7 +351,7 @@ int
 ippyo_base_mul2(ippyo_point *r, const ippyo_base *b, const ippyo_scalar *a,
     const ippyo_scalar *c, const ippyo_point *q)
 {
-	return EC_POINT_mul(b->group, r->p, a->n, q->p, c->n, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
+	return EC_POINT_mul(b->group, r->p, a->n, q->p, c->n, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 
 /* ---- scalars ---- */
