@@ -190,7 +190,8 @@ ippyo_policy_parse(const uint8_t *text, size_t len, ippyo_policy **out)
 	    (copy = OPENSSL_malloc(len + 1)) == NULL)
 		goto out;
 	p->quorum = QUORUM_UNSET;
-	memcpy(copy, text, len);
+	if (len > 0)
+		memcpy(copy, text, len);
 	copy[len] = '\0';
 	for (line = copy; *line != '\0'; line = e + 1) {
 		e = strchr(line, '\n');

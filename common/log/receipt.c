@@ -92,7 +92,7 @@ next_line(const uint8_t **p, const uint8_t *end, const char **line, size_t *len)
 int
 ippyo_receipt_parse(const uint8_t *text, size_t len, ippyo_receipt **out)
 {
-	const uint8_t *p = text, *end = text + len;
+	const uint8_t *p = text, *end;
 	uint8_t extra[IPPYO_RECEIPT_MAX_EXTRA], h[IPPYO_HASH_BYTES + 1];
 	size_t llen, extra_len = 0, hlen;
 	ippyo_merkle_proof proof;
@@ -104,6 +104,10 @@ ippyo_receipt_parse(const uint8_t *text, size_t len, ippyo_receipt **out)
 	ippyo_merkle_proof_init(&proof);
 	if (len > IPPYO_RECEIPT_MAX_BYTES)
 		return IPPYO_ERR_LIMIT;
+	/* An empty body may come as NULL (GBytes): NULL + 0 is undefined. */
+	if (text == NULL)
+		return IPPYO_ERR_RECEIPT_FORMAT;
+	end = text + len;
 	if (!next_line(&p, end, &line, &llen) || llen != strlen(IPPYO_RECEIPT_MAGIC) ||
 	    memcmp(line, IPPYO_RECEIPT_MAGIC, llen) != 0)
 		return IPPYO_ERR_RECEIPT_FORMAT;
