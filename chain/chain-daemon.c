@@ -70,9 +70,17 @@ fail:
 void
 chain_daemon_drain(ChainDaemon *d)
 {
+	gint64 deadline;
+
 	g_atomic_int_set(&d->draining, TRUE);
-	if (d->server != NULL)
-		soup_server_disconnect(d->server);
+	/* Stop accepting connections; the open ones stay to carry the answers. */
+	if (d->server != NULL) {
+		GSList *listeners = soup_server_get_listeners(d->server);
+
+		for (GSList *l = listeners; l != NULL; l = l->next)
+			g_socket_close(l->data, NULL);
+		g_slist_free(listeners);
+	}
 	/* Every request already taken is validated, sequenced and answered. */
 	chain_validator_free(d->validator);
 	d->validator = NULL;
@@ -80,6 +88,12 @@ chain_daemon_drain(ChainDaemon *d)
 		chain_sequencer_stop(d->seq);
 	while (g_atomic_int_get(&d->inflight) > 0)
 		g_main_context_iteration(d->context, TRUE);
+	/* Let the answers reach the wire (bounded), then close everything. */
+	deadline = g_get_monotonic_time() + G_USEC_PER_SEC;
+	while (g_get_monotonic_time() < deadline && g_main_context_pending(d->context))
+		g_main_context_iteration(d->context, FALSE);
+	if (d->server != NULL)
+		soup_server_disconnect(d->server);
 }
 
 void

@@ -193,6 +193,9 @@ class Server:
             self.proc.send_signal(signal.SIGTERM)
         rc = self.wait_exit()
         self.log.close()
+        if rc != 0:
+            for line in self.logtext()[-4000:].splitlines():
+                print("# chaind: " + line, flush=True)
         return rc
 
     def kill9(self):
