@@ -379,6 +379,7 @@ prove_many(size_t n, ippyo_range_proof *const *p, const ippyo_proof_statement *c
 	struct prover *pv = NULL;
 	BN_CTX *ctx = NULL;
 	const ippyo_point **pts = NULL;
+	ippyo_point **own = NULL, **ab = NULL;
 	uint8_t *bytes = NULL;
 	ippyo_scalar *c = NULL;
 	ippyo_seed_context sc;
@@ -417,27 +418,34 @@ prove_many(size_t n, ippyo_range_proof *const *p, const ippyo_proof_statement *c
 		list_points(p[k], st[k], pts + off);
 		off += npoints(p[k]);
 	}
-	/* Our commitments become affine in place (so that the proof's own
-	 * encoding is cheap later); α and β are the caller's: copies. */
-	{
-		ippyo_point **own;
-		size_t no = 0;
-
-		if ((own = OPENSSL_malloc(np * sizeof(*own))) == NULL) {
-			e = IPPYO_ERR_ALLOC;
-			goto out;
-		}
-		for (size_t k = 0; k < n; k++)
-			for (uint32_t i = 0; i < p[k]->n; i++) {
-				own[no++] = p[k]->a[i];
-				own[no++] = p[k]->b[i];
-			}
-		e = ippyo_points_make_affine(no, own);
-		OPENSSL_free(own);
-		if (e != 0)
-			goto out;
+	/*
+	 * One field inversion for the whole ballot: our commitments become
+	 * affine in place (so that the proof's own encoding is cheap later),
+	 * α and β are the caller's, so copies of them join the same batch.
+	 */
+	if ((own = OPENSSL_zalloc(np * sizeof(*own))) == NULL ||
+	    (ab = OPENSSL_zalloc(2 * n * sizeof(*ab))) == NULL) {
+		e = IPPYO_ERR_ALLOC;
+		goto out;
 	}
-	if ((e = ippyo_points_serialize(np, pts, bytes)) != 0)
+	off = 0;
+	for (size_t k = 0; k < n; k++) {
+		for (int j = 0; j < 2; j++) {
+			if ((ab[2 * k + j] = ippyo_point_dup(pts[off + (size_t)j])) == NULL) {
+				e = IPPYO_ERR_ALLOC;
+				goto out;
+			}
+			own[off + (size_t)j] = ab[2 * k + j];
+			pts[off + (size_t)j] = ab[2 * k + j];
+		}
+		for (uint32_t i = 0; i < p[k]->n; i++) {
+			own[off + 2 + 2 * i] = p[k]->a[i];
+			own[off + 3 + 2 * i] = p[k]->b[i];
+		}
+		off += npoints(p[k]);
+	}
+	if ((e = ippyo_points_make_affine(np, own)) != 0 ||
+	    (e = ippyo_points_serialize(np, pts, bytes)) != 0)
 		goto out;
 	off = 0;
 	for (size_t k = 0; k < n; k++) {
@@ -459,6 +467,11 @@ out:
 		OPENSSL_free(pv);
 	}
 	OPENSSL_free(pts);
+	OPENSSL_free(own);
+	if (ab != NULL)
+		for (size_t k = 0; k < 2 * n; k++)
+			ippyo_point_free(ab[k]);
+	OPENSSL_free(ab);
 	OPENSSL_free(bytes);
 	ippyo_scalar_free(c);
 	BN_CTX_free(ctx);
