@@ -73,14 +73,10 @@ chain_daemon_drain(ChainDaemon *d)
 	gint64 deadline;
 
 	g_atomic_int_set(&d->draining, TRUE);
-	/* Stop accepting connections; the open ones stay to carry the answers. */
-	if (d->server != NULL) {
-		GSList *listeners = soup_server_get_listeners(d->server);
-
-		for (GSList *l = listeners; l != NULL; l = l->next)
-			g_socket_close(l->data, NULL);
-		g_slist_free(listeners);
-	}
+	/*
+	 * The connections stay open to carry the answers; from now on new
+	 * submissions get 503 "stopping" (reads are still served).
+	 */
 	/* Every request already taken is validated, sequenced and answered. */
 	chain_validator_free(d->validator);
 	d->validator = NULL;
