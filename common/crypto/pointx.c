@@ -10,6 +10,7 @@
 #include "../error.h"
 
 #define FE_BYTES 32
+#define FE_WORDS (FE_BYTES / (int)sizeof(BN_ULONG))
 
 /*
  * The Jacobian-coordinate accessors and EC_POINTs_make_affine are
@@ -177,7 +178,6 @@ ippyo_point_select(ippyo_point *r, int cond, const ippyo_point *p1, const ippyo_
 	const EC_GROUP *g = ippyo_group_ec();
 	BN_CTX *ctx = given;
 	BIGNUM *c[6];
-	uint8_t a[3 * FE_BYTES], b[3 * FE_BYTES], s[3 * FE_BYTES];
 	int e = IPPYO_ERR_INTERNAL;
 
 	if (g == NULL)
@@ -189,26 +189,23 @@ ippyo_point_select(ippyo_point *r, int cond, const ippyo_point *p1, const ippyo_
 	for (int i = 0; i < 6; i++)
 		if ((c[i] = BN_CTX_get(ctx)) == NULL)
 			goto out;
-	for (int i = 0; i < 6; i++)
+	/*
+	 * BN_consttime_swap touches FE_WORDS words of each number: setting bit
+	 * 255 first makes every one at least that long (a BIGNUM never shrinks).
+	 */
+	for (int i = 0; i < 6; i++) {
+		if (BN_set_bit(c[i], 8 * FE_BYTES - 1) != 1)
+			goto out;
 		BN_set_flags(c[i], BN_FLG_CONSTTIME);
-	if ((e = get_jacobian(g, ippyo_point_ec_const(p1), c[0], c[1], c[2], ctx)) != 0 ||
-	    (e = get_jacobian(g, ippyo_point_ec_const(p0), c[3], c[4], c[5], ctx)) != 0)
-		goto out;
-	e = IPPYO_ERR_INTERNAL;
-	for (int i = 0; i < 3; i++) {
-		if (BN_bn2binpad(c[i], a + i * FE_BYTES, FE_BYTES) != FE_BYTES ||
-		    BN_bn2binpad(c[3 + i], b + i * FE_BYTES, FE_BYTES) != FE_BYTES)
-			goto out;
 	}
-	select_bytes(s, cond, a, b, sizeof(s));
+	if ((e = get_jacobian(g, ippyo_point_ec_const(p0), c[0], c[1], c[2], ctx)) != 0 ||
+	    (e = get_jacobian(g, ippyo_point_ec_const(p1), c[3], c[4], c[5], ctx)) != 0)
+		goto out;
+	/* c[0..2] = cond ? p1 : p0, by masks (words, top and sign), no branch on cond */
 	for (int i = 0; i < 3; i++)
-		if (BN_bin2bn(s + i * FE_BYTES, FE_BYTES, c[i]) == NULL)
-			goto out;
+		BN_consttime_swap((BN_ULONG)(cond & 1), c[i], c[3 + i], FE_WORDS);
 	e = set_jacobian(g, ippyo_point_ec(r), c[0], c[1], c[2], ctx);
 out:
-	OPENSSL_cleanse(a, sizeof(a));
-	OPENSSL_cleanse(b, sizeof(b));
-	OPENSSL_cleanse(s, sizeof(s));
 	BN_CTX_end(ctx);
 	if (given == NULL)
 		BN_CTX_free(ctx);
