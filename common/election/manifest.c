@@ -348,7 +348,7 @@ parse_json(ippyo_manifest *m, const json_t *root, int accept)
 		return r;
 
 	if ((r = ippyo_json_get_array(root, "jpki_ca", 1, IPPYO_MANIFEST_MAX_JPKI_CA, &arr)) != 0)
-		return r;
+		return r == IPPYO_ERR_LIMIT ? IPPYO_ERR_BAD_MANIFEST : r;
 	if ((m->ca = OPENSSL_zalloc(json_array_size(arr) * sizeof(*m->ca))) == NULL)
 		return IPPYO_ERR_ALLOC;
 	m->n_ca = json_array_size(arr);

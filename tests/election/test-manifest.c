@@ -413,8 +413,8 @@ test_spec_errors(void)
 	s.title_ja = "\xff\xfe";
 	g_assert_cmpint(ippyo_manifest_new_draft(&m, &s), ==, IPPYO_ERR_INVALID_ARGUMENT);
 	fx_spec(&s, "e", many, 1);
-	s.n_jpki_ca = 0;
-	g_assert_cmpint(ippyo_manifest_new_draft(&m, &s), ==, IPPYO_ERR_LIMIT);
+	s.n_jpki_ca = 0;     /* a manifest names at least one JPKI CA */
+	g_assert_cmpint(ippyo_manifest_new_draft(&m, &s), ==, IPPYO_ERR_BAD_MANIFEST);
 	fx_spec(&s, "e", many, 1);
 	g_assert_cmpint(ippyo_manifest_new_draft(&m, &s), ==, 0);
 	ippyo_manifest_free(m);
