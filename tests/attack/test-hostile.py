@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # Malicious clients against a live ippyo-chaind on loopback (issue 8): empty,
 # oversized and 100 MB bodies, truncated and slow bodies, 2,000 idle
-# connections, hostile JSON, a ballot of another voter. After each attack:
+# connections, hostile JSON, a ballot of another voter, an accepted ballot
+# replayed under another certificate. After each attack:
 # nothing was appended, the server still takes a legitimate ballot within
 # the time limit, its memory stays bounded; at the end the log verifies.
+import base64
 import json
 import os
 import resource
 import socket
+import subprocess
 import sys
 import time
 
@@ -30,7 +33,7 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 8192), hard))
 pki = pki_dir()
 el = Election(pki)
 el.set_config("[server]\n", "[server]\nrequest-timeout = 2\n")
-legit = el.ballots(["voter-001", "voter-002", "voter-003"], 16)
+legit = el.ballots(["voter-001", "voter-002", "voter-003"], 20)
 srv = Server(el)
 
 
@@ -78,6 +81,23 @@ def post_headers(length):
 rss0 = None
 
 
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def resign(entry, cardname):
+    """The entry's ballot, signed by another card (canonical JSON: sorted keys, no spaces)."""
+    d = os.path.join(pki, "cards", cardname)
+    ballot = json.dumps(entry["ballot"], sort_keys=True, separators=(",", ":"),
+                        ensure_ascii=False).encode()
+    der = subprocess.run(["openssl", "x509", "-in", os.path.join(d, "auth.crt"), "-outform", "DER"],
+                         check=True, capture_output=True).stdout
+    sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", os.path.join(d, "auth.key")],
+                         input=ballot, check=True, capture_output=True).stdout
+    out = dict(entry, certificate=b64url(der), signature=b64url(sig))
+    return json.dumps(out, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
 def todo(cond, name, why):
     """A known failure, reported as TAP TODO: it turns into a failure once fixed."""
     t.n += 1
@@ -110,7 +130,8 @@ def after(name, size_before, rss_known=None):
 
 try:
     # Warm up: the first ballot loads what the server loads lazily.
-    s, _, _ = srv.post("/v1/ballots", legit.pop(0))
+    first = legit.pop(0)
+    s, _, _ = srv.post("/v1/ballots", first)
     t.eq(s, 200, "a legitimate ballot before any attack")
     rss0 = rss()
     size = srv.status()["size"]
@@ -204,6 +225,14 @@ try:
     t.ok(s == 422 and code_of(answer) == "wrong_voter",
          "a ballot made for another certificate: %d %s" % (s, code_of(answer)))
     size = after("another voter's ballot", size)
+    # An accepted ballot replayed under another certificate: the same ballot
+    # bytes, signed properly by voter-006's card. Its proofs name voter-001.
+    accepted = json.loads(first)
+    replay = resign(accepted, "voter-006")
+    s, _, answer = srv.post("/v1/ballots", replay)
+    t.ok(s == 422 and code_of(answer) == "wrong_voter",
+         "an accepted ballot re-signed by another card: %d %s" % (s, code_of(answer)))
+    size = after("a replayed ballot", size)
     b = el.ballot("voter-004", mutate="election-id=another-election")
     s, _, answer = srv.post("/v1/ballots", b)
     t.ok(s == 422 and code_of(answer) == "wrong_election",
