@@ -6,6 +6,9 @@
 
 struct _IppyoApplication {
 	AdwApplication parent_instance;
+
+	char *reader;                 /* --reader NAME */
+	char *address;                /* the election to open at start */
 };
 
 G_DEFINE_FINAL_TYPE(IppyoApplication, ippyo_application, ADW_TYPE_APPLICATION)
@@ -17,7 +20,8 @@ ippyo_application_activate(GApplication *app)
 
 	window = gtk_application_get_active_window(GTK_APPLICATION(app));
 	if (window == NULL)
-		window = GTK_WINDOW(ippyo_window_new(IPPYO_APPLICATION(app)));
+		window = GTK_WINDOW(ippyo_window_new(IPPYO_APPLICATION(app),
+		    IPPYO_APPLICATION(app)->reader, IPPYO_APPLICATION(app)->address));
 	gtk_window_present(window);
 }
 
@@ -72,18 +76,61 @@ ippyo_application_startup(GApplication *app)
 	gtk_application_set_accels_for_action(GTK_APPLICATION(app), "win.back", back_accels);
 }
 
+static int
+ippyo_application_handle_local_options(GApplication *app, GVariantDict *options)
+{
+	IppyoApplication *self = IPPYO_APPLICATION(app);
+	g_autofree const char **rest = NULL;
+
+	g_variant_dict_lookup(options, "reader", "s", &self->reader);
+	if (g_variant_dict_lookup(options, G_OPTION_REMAINING, "^a&s", &rest) && rest != NULL) {
+		if (rest[0] != NULL && rest[1] != NULL) {
+			g_printerr("%s\n", _("Give at most one election address."));
+			return 1;
+		}
+		self->address = g_strdup(rest[0]);
+	}
+	return -1;
+}
+
+static void
+ippyo_application_finalize(GObject *object)
+{
+	IppyoApplication *self = IPPYO_APPLICATION(object);
+
+	g_free(self->reader);
+	g_free(self->address);
+	G_OBJECT_CLASS(ippyo_application_parent_class)->finalize(object);
+}
+
 static void
 ippyo_application_class_init(IppyoApplicationClass *klass)
 {
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 	GApplicationClass *app_class = G_APPLICATION_CLASS(klass);
 
+	object_class->finalize = ippyo_application_finalize;
 	app_class->activate = ippyo_application_activate;
 	app_class->startup = ippyo_application_startup;
+	app_class->handle_local_options = ippyo_application_handle_local_options;
 }
 
 static void
 ippyo_application_init(IppyoApplication *self)
 {
+	static const GOptionEntry entries[] = {
+		{ "reader", 0, 0, G_OPTION_ARG_STRING, NULL,
+		  N_("Use the card reader named NAME"), N_("NAME") },
+		{ G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL, NULL,
+		  N_("[ELECTION-ADDRESS]") },
+		{ NULL },
+	};
+
+	g_application_add_main_option_entries(G_APPLICATION(self), entries);
+	g_application_set_option_context_parameter_string(G_APPLICATION(self),
+	    _("[ELECTION-ADDRESS]"));
+	g_application_set_option_context_summary(G_APPLICATION(self),
+	    _("Vote in an election with your My Number card"));
 }
 
 IppyoApplication *

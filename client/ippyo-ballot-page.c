@@ -235,10 +235,12 @@ ippyo_ballot_page_clear(IppyoBallotPage *self)
 }
 
 static GtkWidget *
-option_row(const char *title, GtkWidget **out_button, GtkCheckButton *group)
+option_row(const char *title, GtkWidget **out_button, gboolean radio, GtkCheckButton *group)
 {
 	GtkWidget *row = adw_action_row_new();
-	GtkWidget *button = gtk_check_button_new();
+	/* GTK 4.8 reports grouped check buttons as check boxes: say "radio". */
+	GtkWidget *button = g_object_new(GTK_TYPE_CHECK_BUTTON, "accessible-role",
+	    radio ? GTK_ACCESSIBLE_ROLE_RADIO : GTK_ACCESSIBLE_ROLE_CHECKBOX, NULL);
 
 	if (group != NULL)
 		gtk_check_button_set_group(GTK_CHECK_BUTTON(button), group);
@@ -249,6 +251,8 @@ option_row(const char *title, GtkWidget **out_button, GtkCheckButton *group)
 	adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), title);
 	adw_action_row_add_prefix(ADW_ACTION_ROW(row), button);
 	adw_action_row_set_activatable_widget(ADW_ACTION_ROW(row), button);
+	/* The row names the button by its title too, and GTK 4.8 joins both names. */
+	gtk_accessible_reset_relation(GTK_ACCESSIBLE(button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 	*out_button = button;
 	return row;
 }
@@ -281,7 +285,7 @@ ippyo_ballot_page_add_contest(IppyoBallotPage *self, const char *title, guint mi
 		GtkWidget *button, *row;
 		OptionRef *ref;
 
-		row = option_row(option_titles[i], &button, group);
+		row = option_row(option_titles[i], &button, max == 1, group);
 		if (max == 1 && group == NULL)
 			group = GTK_CHECK_BUTTON(button);
 		ref = g_new0(OptionRef, 1);
@@ -294,7 +298,7 @@ ippyo_ballot_page_add_contest(IppyoBallotPage *self, const char *title, guint mi
 		adw_preferences_group_add(c->group, row);
 	}
 	if (max == 1 && min == 0) {
-		GtkWidget *row = option_row(_("Leave blank"), &c->blank_button, group);
+		GtkWidget *row = option_row(_("Leave blank"), &c->blank_button, TRUE, group);
 
 		adw_preferences_group_add(c->group, row);
 	}

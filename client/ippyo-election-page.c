@@ -105,7 +105,8 @@ ippyo_election_page_set_busy(IppyoElectionPage *self, gboolean busy)
 	g_return_if_fail(IPPYO_IS_ELECTION_PAGE(self));
 	gtk_stack_set_visible_child_name(self->open_stack, busy ? "busy" : "button");
 	gtk_spinner_set_spinning(self->spinner, busy);
-	gtk_widget_set_sensitive(GTK_WIDGET(self->address_row), !busy);
+	/* Not insensitive: a focused text losing its sensitivity upsets GTK 4.8. */
+	gtk_editable_set_editable(GTK_EDITABLE(self->address_row), !busy);
 }
 
 void

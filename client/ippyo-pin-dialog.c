@@ -2,6 +2,7 @@
 #include "ippyo-pin-dialog.h"
 
 #include "i18n.h"
+#include "ippyo-a11y.h"
 
 struct _IppyoPinDialog {
 	AdwWindow parent_instance;
@@ -16,7 +17,6 @@ struct _IppyoPinDialog {
 	GtkLabel *warning_label;
 
 	gboolean busy;
-	gboolean entered;
 };
 
 G_DEFINE_FINAL_TYPE(IppyoPinDialog, ippyo_pin_dialog, ADW_TYPE_WINDOW)
@@ -49,7 +49,6 @@ sign_clicked_cb(IppyoPinDialog *self)
 
 	if (self->busy || !pin_is_valid(pin))
 		return;
-	self->entered = TRUE;
 	g_signal_emit(self, signals[SIGNAL_PIN_ENTERED], 0, pin);
 	/* The entry's buffer is GTK's secure memory, erased when replaced. */
 	gtk_editable_set_text(GTK_EDITABLE(self->entry), "");
@@ -109,6 +108,7 @@ static void
 ippyo_pin_dialog_init(IppyoPinDialog *self)
 {
 	gtk_widget_init_template(GTK_WIDGET(self));
+	ippyo_a11y_name_buttons(GTK_WIDGET(self));
 }
 
 IppyoPinDialog *
@@ -137,7 +137,7 @@ ippyo_pin_dialog_set_busy(IppyoPinDialog *self, gboolean busy)
 	self->busy = busy;
 	gtk_stack_set_visible_child_name(self->sign_stack, busy ? "busy" : "button");
 	gtk_spinner_set_spinning(self->spinner, busy);
-	gtk_widget_set_sensitive(self->entry, !busy);
+	gtk_editable_set_editable(GTK_EDITABLE(self->entry), !busy);
 	gtk_widget_set_sensitive(self->cancel_button, !busy);
 	entry_changed_cb(self);
 }

@@ -84,7 +84,7 @@ ippyo_receipt_page_set_receipt(IppyoReceiptPage *self, const char *election_titl
 	adw_action_row_set_subtitle(self->code_row, tracking_code);
 	adw_action_row_set_subtitle(self->index_row, self->index);
 	adw_action_row_set_subtitle(self->time_row, time);
-	texture = ippyo_qr_texture_new(qr_text, 4, &error);
+	texture = ippyo_qr_texture_new(qr_text, 3, &error);
 	if (texture == NULL)
 		g_message("receipt QR code: %s", error->message);
 	gtk_picture_set_paintable(self->qr_picture, GDK_PAINTABLE(texture));

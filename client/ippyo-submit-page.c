@@ -9,6 +9,7 @@ struct _IppyoSubmitPage {
 	AdwStatusPage *status;
 	GtkSpinner *spinner;
 	GtkWidget *home_button;
+	GtkWidget *resend_button;
 };
 
 G_DEFINE_FINAL_TYPE(IppyoSubmitPage, ippyo_submit_page, ADW_TYPE_BIN)
@@ -23,6 +24,7 @@ ippyo_submit_page_class_init(IppyoSubmitPageClass *klass)
 	gtk_widget_class_bind_template_child(widget_class, IppyoSubmitPage, status);
 	gtk_widget_class_bind_template_child(widget_class, IppyoSubmitPage, spinner);
 	gtk_widget_class_bind_template_child(widget_class, IppyoSubmitPage, home_button);
+	gtk_widget_class_bind_template_child(widget_class, IppyoSubmitPage, resend_button);
 }
 
 static void
@@ -50,11 +52,12 @@ ippyo_submit_page_set_progress(IppyoSubmitPage *self, const char *message)
 	gtk_widget_set_visible(GTK_WIDGET(self->spinner), TRUE);
 	gtk_spinner_set_spinning(self->spinner, TRUE);
 	gtk_widget_set_visible(self->home_button, FALSE);
+	gtk_widget_set_visible(self->resend_button, FALSE);
 }
 
 void
 ippyo_submit_page_set_failed(IppyoSubmitPage *self, const char *title,
-    const char *explanation)
+    const char *explanation, gboolean can_resend)
 {
 	g_return_if_fail(IPPYO_IS_SUBMIT_PAGE(self));
 	adw_status_page_set_icon_name(self->status, "dialog-error-symbolic");
@@ -63,5 +66,11 @@ ippyo_submit_page_set_failed(IppyoSubmitPage *self, const char *title,
 	gtk_spinner_set_spinning(self->spinner, FALSE);
 	gtk_widget_set_visible(GTK_WIDGET(self->spinner), FALSE);
 	gtk_widget_set_visible(self->home_button, TRUE);
-	gtk_widget_grab_focus(self->home_button);
+	gtk_widget_set_visible(self->resend_button, can_resend);
+	/* One suggested action: sending again when the ballot is kept. */
+	if (can_resend)
+		gtk_widget_remove_css_class(self->home_button, "suggested-action");
+	else
+		gtk_widget_add_css_class(self->home_button, "suggested-action");
+	gtk_widget_grab_focus(can_resend ? self->resend_button : self->home_button);
 }

@@ -10,8 +10,11 @@ G_DECLARE_FINAL_TYPE(IppyoSubmitPage, ippyo_submit_page, IPPYO, SUBMIT_PAGE, Adw
 
 /* In progress: what is happening now, in the voter's words. */
 void ippyo_submit_page_set_progress(IppyoSubmitPage *self, const char *message);
-/* Failed for good: title and explanation of what happened and what to do. */
+/*
+ * Stopped: title and explanation of what happened and what to do; with
+ * can_resend the signed ballot is kept and "Send Again" (win.resend) is offered.
+ */
 void ippyo_submit_page_set_failed(IppyoSubmitPage *self, const char *title,
-    const char *explanation);
+    const char *explanation, gboolean can_resend);
 
 G_END_DECLS
