@@ -65,8 +65,14 @@ vote_check_main(int argc, char **argv)
 		    "index", (json_int_t)saved->index, "checkpoint_size", (json_int_t)size));
 		return VOTE_EXIT_OK;
 	}
-	printf(_("Your ballot is still in the ballot chain (entry %" G_GUINT64_FORMAT ", "
-	    "checkpoint of %" G_GUINT64_FORMAT " entries), and the chain's history is "
-	    "consistent with what it showed you before.\n"), saved->index, size);
+	{
+		/* Numbers as strings: a format macro inside _() breaks extraction. */
+		g_autofree char *index = g_strdup_printf("%" G_GUINT64_FORMAT, saved->index);
+		g_autofree char *size_text = g_strdup_printf("%" G_GUINT64_FORMAT, size);
+
+		printf(_("Your ballot is still in the ballot chain (entry %s, checkpoint of %s "
+		    "entries), and the chain's history is consistent with what it showed you "
+		    "before.\n"), index, size_text);
+	}
 	return VOTE_EXIT_OK;
 }
