@@ -1,8 +1,12 @@
 /* ippyo-chaind — the log: store, in-memory tree, signing key, published checkpoint. */
 #include "chain-log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "chain-error.h"
 #include "error.h"
@@ -10,8 +14,12 @@
 #include "log/merkle.h"
 #include "log/tiles.h"
 
+/* The largest checkpoint file read back (a note with a few cosignatures). */
+#define CHECKPOINT_FILE_MAX (64 * 1024)
+
 struct ChainLog {
 	char *origin;
+	char *checkpoint_path;           /* <database>.checkpoint: the last signed note */
 	const ippyo_note_signer *signer;
 	ippyo_note_verifier *verifier;
 	ChainStore *writer;              /* the sequencer's connection */
@@ -46,6 +54,7 @@ chain_log_free(ChainLog *log)
 	if (log == NULL)
 		return;
 	g_free(log->origin);
+	g_free(log->checkpoint_path);
 	ippyo_note_verifier_free(log->verifier);
 	chain_store_close(log->writer);
 	ippyo_merkle_hasher_free(log->hasher);
@@ -83,7 +92,7 @@ load_entry(guint64 index, const guint8 *data, gsize len, const guint8 leaf[CHAIN
 
 /* Every stored checkpoint must be signed by us and match the rebuilt tree. */
 static gboolean
-check_checkpoints(ChainLog *log, GError **error)
+check_checkpoints(ChainLog *log, guint64 *n_checkpoints, GError **error)
 {
 	g_autoptr(GArray) sizes = NULL;
 	g_autoptr(GByteArray) roots = NULL;
@@ -95,6 +104,7 @@ check_checkpoints(ChainLog *log, GError **error)
 
 	if (!chain_store_all_checkpoints(log->writer, &sizes, &roots, error))
 		return FALSE;
+	*n_checkpoints = sizes->len;
 	for (guint i = 0; i < sizes->len; i++) {
 		guint64 s = g_array_index(sizes, guint64, i);
 
@@ -141,16 +151,178 @@ check_checkpoints(ChainLog *log, GError **error)
 	return TRUE;
 }
 
+static gboolean
+fsync_dir(const char *path, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) != 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		g_set_error(error, IPPYO_ERROR, IPPYO_ERR_STORE, "%s: fsync: %s", dir,
+		    g_strerror(e));
+		return FALSE;
+	}
+	close(fd);
+	return TRUE;
+}
+
+/*
+ * Writes the signed note to <database>.checkpoint atomically and durably:
+ * a temporary file, fsync, rename over the old one, fsync of the folder.
+ * It lives outside SQLite so that a database that lost committed data (a
+ * damaged WAL, a restored old copy) is caught at the next start.
+ */
+static gboolean
+write_checkpoint_file(ChainLog *log, const char *note, GError **error)
+{
+	g_autofree char *tmp = g_strconcat(log->checkpoint_path, ".tmp", NULL);
+	size_t len = strlen(note), off = 0;
+	int fd, e = 0;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		e = errno;
+		goto fail;
+	}
+	while (off < len) {
+		ssize_t n = write(fd, note + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n < 0 ? errno : EIO;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	if (fsync(fd) != 0) {
+		e = errno;
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		e = errno;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, log->checkpoint_path) != 0) {
+		e = errno;
+		goto fail;
+	}
+	return fsync_dir(log->checkpoint_path, error);
+fail:
+	if (fd >= 0)
+		close(fd);
+	g_unlink(tmp);
+	g_set_error(error, IPPYO_ERROR, e == ENOSPC ? IPPYO_ERR_STORE_FULL : IPPYO_ERR_STORE,
+	    "%s: %s", log->checkpoint_path, g_strerror(e));
+	return FALSE;
+}
+
+/*
+ * The last checkpoint this server signed, from <database>.checkpoint: the
+ * database must hold at least that many entries with exactly that root.
+ * A newer checkpoint than the database's last is stored back into it.
+ * Returns FALSE with error when the server must not start.
+ */
+static gboolean
+check_checkpoint_file(ChainLog *log, guint64 n_checkpoints, GError **error)
+{
+	g_autofree char *text = NULL;
+	g_autoptr(GError) local = NULL;
+	ippyo_checkpoint *cp = NULL;
+	guint8 root[CHAIN_HASH_BYTES];
+	guint64 tree_size = chain_tree_size(log->tree);
+	gsize len = 0;
+	int r;
+
+	if (!g_file_get_contents(log->checkpoint_path, &text, &len, &local)) {
+		if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			g_set_error(error, IPPYO_ERROR, IPPYO_ERR_STORE, "%s", local->message);
+			return FALSE;
+		}
+		/*
+		 * No file: it is written before a checkpoint is stored in the
+		 * database. A new database (no checkpoint, or entry 0 alone, whose
+		 * only possible root the manifest fixes) is fine; otherwise the
+		 * file was removed and the database cannot be checked.
+		 */
+		if (n_checkpoints == 0 || tree_size <= 1)
+			return TRUE;
+		g_set_error(error, IPPYO_ERROR, IPPYO_ERR_STORE,
+		    "%s is missing but the database holds %" G_GUINT64_FORMAT " signed "
+		    "checkpoints: the database cannot be checked against the last checkpoint "
+		    "this server signed; restore the file, or the database from a backup or a mirror",
+		    log->checkpoint_path, n_checkpoints);
+		return FALSE;
+	}
+	if (len == 0 || len > CHECKPOINT_FILE_MAX || memchr(text, '\0', len) != NULL) {
+		g_set_error(error, IPPYO_ERROR, IPPYO_ERR_STORE,
+		    "%s: not a signed checkpoint", log->checkpoint_path);
+		return FALSE;
+	}
+	r = ippyo_checkpoint_open((const uint8_t *)text, len, log->origin, log->verifier, &cp,
+	    NULL);
+	if (r != 0) {
+		chain_set_ippyo_error(error, r, "%s: not a checkpoint signed by the chain key",
+		    log->checkpoint_path);
+		return FALSE;
+	}
+	if (cp->size > tree_size) {
+		g_set_error(error, IPPYO_ERROR, IPPYO_ERR_ROOT_MISMATCH,
+		    "the database is behind the last checkpoint this server signed (size %"
+		    G_GUINT64_FORMAT ", database has %" G_GUINT64_FORMAT "): it lost data; "
+		    "restore it from a backup or a mirror", (guint64)cp->size, tree_size);
+		ippyo_checkpoint_free(cp);
+		return FALSE;
+	}
+	if (!chain_tree_root(log->tree, cp->size, root) ||
+	    memcmp(root, cp->root, CHAIN_HASH_BYTES) != 0) {
+		g_set_error(error, IPPYO_ERROR, IPPYO_ERR_ROOT_MISMATCH,
+		    "the database contradicts the last checkpoint this server signed (size %"
+		    G_GUINT64_FORMAT "): its tree of that size has another root; "
+		    "restore it from a backup or a mirror", (guint64)cp->size);
+		ippyo_checkpoint_free(cp);
+		return FALSE;
+	}
+	if (log->have_signed && cp->size <= log->published_size) {
+		ippyo_checkpoint_free(cp);
+		return TRUE;
+	}
+	/* The database lost the row of a checkpoint whose entries it kept: store it again. */
+	if (!chain_store_add_checkpoint(log->writer, cp->size, root, text, error) ||
+	    (r = ippyo_merkle_state_from(&log->signed_state, cp->size, tree_hash_fn,
+	    log->tree)) != 0) {
+		if (r != 0)
+			chain_set_ippyo_error(error, r, "compact state");
+		ippyo_checkpoint_free(cp);
+		return FALSE;
+	}
+	memcpy(log->signed_root, root, CHAIN_HASH_BYTES);
+	log->have_signed = TRUE;
+	log->published_size = cp->size;
+	g_free(log->published_note);
+	log->published_note = g_steal_pointer(&text);
+	ippyo_checkpoint_free(cp);
+	return TRUE;
+}
+
 ChainLog *
 chain_log_open(const char *db_path, GBytes *entry0, const char *origin,
     const ippyo_note_signer *signer, GError **error)
 {
 	g_autoptr(ChainLog) log = g_new0(ChainLog, 1);
 	LoadCtx ctx = { log };
+	guint64 n_checkpoints = 0;
 	int r;
 
 	g_rw_lock_init(&log->lock);
 	log->origin = g_strdup(origin);
+	log->checkpoint_path = g_strconcat(db_path, ".checkpoint", NULL);
 	log->signer = signer;
 	log->tree = chain_tree_new();
 	ippyo_merkle_state_init(&log->signed_state);
@@ -172,7 +344,11 @@ chain_log_open(const char *db_path, GBytes *entry0, const char *origin,
 		return NULL;
 	if (!chain_store_foreach(log->writer, 0, load_entry, &ctx, error))
 		return NULL;
-	if (!check_checkpoints(log, error))
+	if (!check_checkpoints(log, &n_checkpoints, error) ||
+	    !check_checkpoint_file(log, n_checkpoints, error))
+		return NULL;
+	/* The file now holds the newest checkpoint (also on a new or older database). */
+	if (log->have_signed && !write_checkpoint_file(log, log->published_note, error))
 		return NULL;
 	return g_steal_pointer(&log);
 }
@@ -447,7 +623,15 @@ chain_log_publish(ChainLog *log, guint64 size, const char *note, GError **error)
 		chain_set_ippyo_error(error, r, "compact state");
 		return FALSE;
 	}
-	if (!chain_store_add_checkpoint(log->writer, size, root, note, error))
+	/*
+	 * Outside the database first, then in it; both before any receipt of
+	 * this batch is answered. If the file fails, nothing changed and the
+	 * next batch signs again; if the database fails after the file, the
+	 * file's checkpoint covers entries already stored and is stored back
+	 * into the database at the next start.
+	 */
+	if (!write_checkpoint_file(log, note, error) ||
+	    !chain_store_add_checkpoint(log->writer, size, root, note, error))
 		return FALSE;
 	g_rw_lock_writer_lock(&log->lock);
 	log->signed_state = state;

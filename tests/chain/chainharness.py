@@ -176,7 +176,8 @@ class Server:
         raise RuntimeError("ippyo-chaind did not start")
 
     def logtext(self):
-        self.log.flush()
+        if not self.log.closed:
+            self.log.flush()
         return read(self.el.path("chaind.log")).decode(errors="replace")
 
     def wait_exit(self, timeout=30):

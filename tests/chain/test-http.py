@@ -149,6 +149,16 @@ try:
     t.eq(code_of(b2), "poll_closed", "after a restart ballots are still refused")
     t.eq(srv.stop(), 0, "the restarted server exits 0")
 
+    # the last signed checkpoint is kept outside the database too
+    cpf = el.path("chain.sqlite.checkpoint")
+    t.ok(os.path.exists(cpf), "the last signed checkpoint is kept next to the database")
+    os.rename(cpf, cpf + ".away")
+    s2 = Server(el, expect_start=False)
+    rc = s2.wait_exit()
+    t.ok(rc not in (0, None) and "chain.sqlite.checkpoint is missing" in s2.logtext(),
+         "refuses a database that lost its checkpoint file")
+    os.rename(cpf + ".away", cpf)
+
     # a database of another election
     other = Election(pki)
     other.set_config("database = chain.sqlite", "database = %s" % el.path("chain.sqlite"))

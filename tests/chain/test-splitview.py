@@ -65,7 +65,7 @@ try:
     t.eq(srv.stop(), 0, "stopped")
 
     # a rebuilt log of exactly the held size: the roots differ
-    for f in glob.glob(el.path("chain.sqlite")) + glob.glob(el.path("chain.sqlite-*")):
+    for f in glob.glob(el.path("chain.sqlite")) + glob.glob(el.path("chain.sqlite-*")) + glob.glob(el.path("chain.sqlite.checkpoint")):
         os.unlink(f)
     srv = Server(el)
     for v in ["voter-009", "voter-001", "voter-002"]:
