@@ -495,6 +495,13 @@ status_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTab
 	answer_text(msg, "application/json", "no-store", json);
 }
 
+/* What one request body has sent so far (see early_cb). */
+typedef struct {
+	ChainDaemon *d;
+	guint64 seen;
+	gboolean refused;
+} BodyWatch;
+
 static void
 post_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
     gpointer user_data)
@@ -511,7 +518,13 @@ post_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 		    "POST only");
 		return;
 	}
-	/* 1. the size limit (also checked on the headers, see early_cb) */
+	/* 1. the size limit (also checked on the headers and as it comes, see early_cb) */
+	{
+		BodyWatch *w = g_object_get_data(G_OBJECT(msg), "ippyo-body-watch");
+
+		if (w != NULL && w->refused)
+			return;    /* answered 413 already */
+	}
 	if ((gsize)body->length > d->config->max_body_bytes) {
 		chain_http_answer_error(msg, IPPYO_ERR_LIMIT, "the request body is too large");
 		return;
@@ -526,7 +539,42 @@ post_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 		    "too many submissions waiting, retry later");
 }
 
-/* Refuses an oversized body before reading it. */
+/*
+ * Refuses an oversized request: the answer is 413, the body is no longer
+ * kept (libsoup would otherwise accumulate all of it), the connection is
+ * closed after the answer, and a client that keeps sending more than the
+ * limit again past that point is cut off: the socket is shut down, so
+ * reading stops there.
+ */
+static void
+refuse_body(SoupServerMessage *msg, BodyWatch *w)
+{
+	w->refused = TRUE;
+	soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
+	soup_message_body_truncate(soup_server_message_get_request_body(msg));
+	soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+	    "Connection", "close");
+	chain_http_answer_error(msg, IPPYO_ERR_LIMIT, "the request body is too large");
+}
+
+static void
+got_chunk_cb(SoupServerMessage *msg, GBytes *chunk, gpointer user_data)
+{
+	BodyWatch *w = user_data;
+	guint64 max = w->d->config->max_body_bytes;
+
+	w->seen += g_bytes_get_size(chunk);
+	if (!w->refused && w->seen > max)
+		refuse_body(msg, w);    /* a chunked body past the limit */
+	if (w->refused && w->seen > 2 * max + 65536) {
+		GSocket *sock = soup_server_message_get_socket(msg);
+
+		if (sock != NULL)
+			g_socket_shutdown(sock, TRUE, TRUE, NULL);
+	}
+}
+
+/* Refuses an oversized body before reading it; watches the body as it comes. */
 static void
 early_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
     gpointer user_data)
@@ -534,9 +582,13 @@ early_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
 	ChainDaemon *d = user_data;
 	goffset len = soup_message_headers_get_content_length(
 	    soup_server_message_get_request_headers(msg));
+	BodyWatch *w = g_new0(BodyWatch, 1);
 
+	w->d = d;
+	g_object_set_data_full(G_OBJECT(msg), "ippyo-body-watch", w, g_free);
+	g_signal_connect(msg, "got-chunk", G_CALLBACK(got_chunk_cb), w);
 	if (len > 0 && (guint64)len > d->config->max_body_bytes)
-		chain_http_answer_error(msg, IPPYO_ERR_LIMIT, "the request body is too large");
+		refuse_body(msg, w);
 }
 
 static void

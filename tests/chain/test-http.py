@@ -4,6 +4,7 @@
 # the read API, restart checks, clean SIGTERM.
 import json
 import os
+import socket
 import sqlite3
 import sys
 import time
@@ -118,6 +119,20 @@ try:
         s, h, b2 = srv.post("/v1/ballots", body)
         t.ok(s == status and code_of(b2) == code and h.get("content-type", "").startswith("application/json"),
              "rejected with %s (%d): got %d %s" % (code, status, s, b2[:120].decode(errors="replace")))
+    # a chunked body (no Content-Length) past the limit: 413 all the same
+    c = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+    big = b"{" + b" " * 300000 + b"}"
+    c.sendall(b"POST /v1/ballots HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+              + b"%x\r\n" % len(big) + big + b"\r\n0\r\n\r\n")
+    answer = b""
+    while b"\r\n\r\n" not in answer:
+        more = c.recv(4096)
+        if not more:
+            break
+        answer += more
+    c.close()
+    t.ok(answer.startswith(b"HTTP/1.1 413") and b"connection: close" in answer.lower(),
+         "a chunked body past the limit: 413, connection closed (%r)" % answer[:40])
     s, h, b2 = srv.post("/v1/close", el.close_entry(bad_signature=True))
     t.ok(s == 403 and code_of(b2) == "bad_official_signature", "a close entry not signed by the officials: 403")
     s, h, b2 = srv.post("/v1/close", el.close_entry(election_id="another-election"))
