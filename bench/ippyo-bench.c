@@ -118,6 +118,7 @@ static const struct {
 } commands[] = {
 	{ "crypto", bench_crypto, "group, ElGamal, ballot proofs, batch verification, decryption" },
 	{ "chain", bench_chain, "ippyo-chaind under load on loopback: ballots/s, receipt latency" },
+	{ "tally", bench_tally, "ippyo-tally verify, aggregate, decrypt and combine: ballots/s with 1 and 2 threads" },
 };
 
 static void
