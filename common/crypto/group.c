@@ -29,6 +29,15 @@ static EC_GROUP *group;
 static BIGNUM *order;
 static BN_MONT_CTX *order_mont;
 static ippyo_point generator;
+/*
+ * For decompressing points: the field prime p, the curve's b, Montgomery
+ * arithmetic mod p set up once, and (p + 1)/4 (p ≡ 3 mod 4, so a square
+ * root of a square u is u^((p+1)/4)).
+ */
+static struct {
+	BIGNUM *p, *b, *sqrt_exp;
+	BN_MONT_CTX *mont;
+} field;
 /* Each thread's BN_CTX for the point arithmetic on public values. */
 static CRYPTO_THREAD_LOCAL ctx_key;
 
@@ -46,10 +55,17 @@ group_setup(void)
 	BN_MONT_CTX *mont = BN_MONT_CTX_new();
 	EC_POINT *gen = NULL;
 	BN_CTX *ctx = BN_CTX_new();
+	BIGNUM *fp = BN_new(), *fa = BN_new(), *fb = BN_new(), *fe = BN_new();
+	BN_MONT_CTX *fmont = BN_MONT_CTX_new();
 
-	if (g == NULL || q == NULL || mont == NULL || ctx == NULL)
+	if (g == NULL || q == NULL || mont == NULL || ctx == NULL || fp == NULL ||
+	    fa == NULL || fb == NULL || fe == NULL || fmont == NULL)
 		goto fail;
 	if (EC_GROUP_get_order(g, q, ctx) != 1 || BN_MONT_CTX_set(mont, q, ctx) != 1)
+		goto fail;
+	if (EC_GROUP_get_curve(g, fp, fa, fb, ctx) != 1 || BN_MONT_CTX_set(fmont, fp, ctx) != 1 ||
+	    BN_mod_word(fp, 4) != 3 || BN_copy(fe, fp) == NULL || BN_add_word(fe, 1) != 1 ||
+	    BN_rshift(fe, fe, 2) != 1)
 		goto fail;
 	if ((gen = EC_POINT_dup(EC_GROUP_get0_generator(g), g)) == NULL)
 		goto fail;
@@ -60,9 +76,19 @@ group_setup(void)
 	order = q;
 	order_mont = mont;
 	generator.p = gen;
+	field.p = fp;
+	field.b = fb;
+	field.sqrt_exp = fe;
+	field.mont = fmont;
+	BN_free(fa);
 	BN_CTX_free(ctx);
 	return;
 fail:
+	BN_free(fp);
+	BN_free(fa);
+	BN_free(fb);
+	BN_free(fe);
+	BN_MONT_CTX_free(fmont);
 	EC_GROUP_free(g);
 	BN_free(q);
 	BN_MONT_CTX_free(mont);
@@ -173,24 +199,84 @@ ippyo_point_generator(void)
 	return ippyo_group_init() == 0 ? &generator : NULL;
 }
 
+/*
+ * y for x on y² = x³ − 3x + b with y's parity odd, or -1 if x is not the
+ * x-coordinate of a point. Public data only: the square root is a plain
+ * (not constant-time) exponentiation with the Montgomery context of p made
+ * once; EC_POINT_oct2point would set one up on every call (a third of its
+ * cost).
+ */
+static int
+decompress_y(BIGNUM *y, const BIGNUM *x, int odd, BN_CTX *ctx)
+{
+	BIGNUM *xm, *u, *t;
+	int r = IPPYO_ERR_INTERNAL;
+
+	BN_CTX_start(ctx);
+	xm = BN_CTX_get(ctx);
+	u = BN_CTX_get(ctx);
+	if ((t = BN_CTX_get(ctx)) == NULL)
+		goto out;
+	/* u = x³ − 3x + b, the cube in Montgomery form (x·R, then x²·R, x³·R) */
+	if (BN_to_montgomery(xm, x, field.mont, ctx) != 1 ||
+	    BN_mod_mul_montgomery(u, xm, xm, field.mont, ctx) != 1 ||
+	    BN_mod_mul_montgomery(u, u, xm, field.mont, ctx) != 1 ||
+	    BN_from_montgomery(u, u, field.mont, ctx) != 1 ||
+	    BN_mod_lshift1_quick(t, x, field.p) != 1 ||
+	    BN_mod_add_quick(t, t, x, field.p) != 1 ||
+	    BN_mod_sub_quick(u, u, t, field.p) != 1 ||
+	    BN_mod_add_quick(u, u, field.b, field.p) != 1)
+		goto out;
+	if (BN_mod_exp_mont(y, u, field.sqrt_exp, field.p, ctx, field.mont) != 1 ||
+	    BN_mod_sqr(t, y, field.p, ctx) != 1)
+		goto out;
+	/* u has no square root: x is not on the curve */
+	r = IPPYO_ERR_POINT_NOT_ON_CURVE;
+	if (BN_cmp(t, u) != 0)
+		goto out;
+	if (BN_is_odd(y) != odd) {
+		if (BN_is_zero(y) || BN_sub(y, field.p, y) != 1)
+			goto out;
+	}
+	r = 0;
+out:
+	BN_CTX_end(ctx);
+	return r;
+}
+
 int
 ippyo_point_parse(ippyo_point *p, const uint8_t *in, size_t len)
 {
+	BN_CTX *ctx;
+	BIGNUM *x, *y;
+	int e;
+
 	GROUP_OR_FAIL();
 	if (len != IPPYO_POINT_BYTES)
 		return IPPYO_ERR_POINT_LENGTH;
 	if (in[0] != 0x02 && in[0] != 0x03)
 		return in[0] == 0x00 ? IPPYO_ERR_POINT_INFINITY : IPPYO_ERR_POINT_FORMAT;
-	/* EC_POINT_oct2point checks x < p and that x has a square root. */
-	if (EC_POINT_oct2point(group, p->p, in, len, thread_ctx()) != 1) {
+	if ((ctx = thread_ctx()) == NULL)
+		return IPPYO_ERR_ALLOC;
+	BN_CTX_start(ctx);
+	x = BN_CTX_get(ctx);
+	e = IPPYO_ERR_ALLOC;
+	if ((y = BN_CTX_get(ctx)) == NULL || BN_bin2bn(in + 1, IPPYO_POINT_BYTES - 1, x) == NULL)
+		goto out;
+	/* x must be a field element (< p), with a square root of x³ − 3x + b. */
+	e = IPPYO_ERR_POINT_NOT_ON_CURVE;
+	if (BN_cmp(x, field.p) >= 0 || (e = decompress_y(y, x, in[0] & 1, ctx)) != 0)
+		goto out;
+	/* OpenSSL 3 checks the point against the curve equation here as well. */
+	e = IPPYO_ERR_POINT_NOT_ON_CURVE;
+	if (EC_POINT_set_affine_coordinates(group, p->p, x, y, ctx) != 1)
+		goto out;
+	e = 0;
+out:
+	BN_CTX_end(ctx);
+	if (e != 0)
 		EC_POINT_set_to_infinity(group, p->p);
-		return IPPYO_ERR_POINT_NOT_ON_CURVE;
-	}
-	if (EC_POINT_is_on_curve(group, p->p, thread_ctx()) != 1) {
-		EC_POINT_set_to_infinity(group, p->p);
-		return IPPYO_ERR_POINT_NOT_ON_CURVE;
-	}
-	return 0;
+	return e;
 }
 
 int

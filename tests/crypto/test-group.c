@@ -2,6 +2,9 @@
 #include <glib.h>
 #include <string.h>
 
+#include <openssl/ec.h>
+#include <openssl/rand.h>
+
 #include "crypto/group.h"
 #include "encoding.h"
 #include "error.h"
@@ -58,6 +61,52 @@ test_point_rejects(void)
 	g_assert_cmpint(ippyo_point_is_infinity(p), ==, 1);
 	/* Infinity does not serialize. */
 	g_assert_cmpint(ippyo_point_serialize(p, b), ==, IPPYO_ERR_POINT_INFINITY);
+	ippyo_point_free(p);
+}
+
+/*
+ * The parser decompresses points itself: on random x (half of them on the
+ * curve), both tags, x just below and above p, it accepts exactly what
+ * OpenSSL's EC_POINT_oct2point accepts, and the same point.
+ */
+static void
+test_point_parse_matches_openssl(void)
+{
+	const EC_GROUP *g = ippyo_group_ec();
+	EC_POINT *ref = EC_POINT_new(g);
+	ippyo_point *p = ippyo_point_new();
+	uint8_t b[33], out[33];
+	unsigned accepted = 0;
+
+	g_assert_nonnull(ref);
+	for (unsigned i = 0; i < 2000; i++) {
+		int ok_ref, e;
+
+		g_assert_cmpint(RAND_bytes(b + 1, 32), ==, 1);
+		if (i < 4)	/* p − 1, p − 2 and p, p + 1: the edge of the field */
+			hex(i == 0 ? "02ffffffff00000001000000000000000000000000fffffffffffffffffffffffe" :
+			    i == 1 ? "03ffffffff00000001000000000000000000000000fffffffffffffffffffffffd" :
+			    i == 2 ? "03ffffffff00000001000000000000000000000000ffffffffffffffffffffffff" :
+			    "02ffffffff00000001000000000000000000000001000000000000000000000000", b, 33);
+		else
+			b[0] = 0x02 | (i & 1);
+		ok_ref = EC_POINT_oct2point(g, ref, b, 33, NULL) == 1;
+		e = ippyo_point_parse(p, b, 33);
+		g_assert_cmpint(e == 0, ==, ok_ref);
+		if (!ok_ref) {
+			g_assert_cmpint(e, ==, IPPYO_ERR_POINT_NOT_ON_CURVE);
+			g_assert_cmpint(ippyo_point_is_infinity(p), ==, 1);
+			continue;
+		}
+		accepted++;
+		g_assert_cmpint(EC_POINT_cmp(g, ref, ippyo_point_ec_const(p), NULL), ==, 0);
+		g_assert_cmpint(ippyo_point_serialize(p, out), ==, 0);
+		g_assert_cmpmem(out, 33, b, 33);
+	}
+	/* about half of all x are on the curve */
+	g_assert_cmpuint(accepted, >, 800);
+	g_assert_cmpuint(accepted, <, 1200);
+	EC_POINT_free(ref);
 	ippyo_point_free(p);
 }
 
@@ -174,6 +223,7 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/ippyo/group/point-roundtrip", test_point_roundtrip);
 	g_test_add_func("/ippyo/group/point-rejects", test_point_rejects);
+	g_test_add_func("/ippyo/group/point-parse-matches-openssl", test_point_parse_matches_openssl);
 	g_test_add_func("/ippyo/group/scalar-rejects", test_scalar_rejects);
 	g_test_add_func("/ippyo/group/arithmetic", test_arithmetic);
 	g_test_add_func("/ippyo/group/from-wide", test_from_wide);
