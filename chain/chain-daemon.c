@@ -67,21 +67,45 @@ fail:
 	return NULL;
 }
 
+typedef struct {
+	ChainDaemon *d;
+	gint done;                     /* atomic */
+} DrainCtx;
+
+/* Off the HTTP thread: the sequencer may be blocked (a locked database). */
+static gpointer
+drain_thread(gpointer data)
+{
+	DrainCtx *ctx = data;
+
+	/* Every request already taken is validated, sequenced and answered. */
+	chain_validator_free(ctx->d->validator);
+	if (ctx->d->seq != NULL)
+		chain_sequencer_stop(ctx->d->seq);
+	g_atomic_int_set(&ctx->done, TRUE);
+	g_main_context_wakeup(ctx->d->context);
+	return NULL;
+}
+
 void
 chain_daemon_drain(ChainDaemon *d)
 {
+	DrainCtx ctx = { d, FALSE };
+	GThread *t;
 	gint64 deadline;
 
 	g_atomic_int_set(&d->draining, TRUE);
 	/*
 	 * The connections stay open to carry the answers; from now on new
-	 * submissions get 503 "stopping" (reads are still served).
+	 * submissions get 503 "stopping" and reads are still served: the HTTP
+	 * thread keeps running while the validator and the sequencer finish,
+	 * even when the sequencer waits on the database.
 	 */
-	/* Every request already taken is validated, sequenced and answered. */
-	chain_validator_free(d->validator);
+	t = g_thread_new("drain", drain_thread, &ctx);
+	while (!g_atomic_int_get(&ctx.done))
+		g_main_context_iteration(d->context, TRUE);
+	g_thread_join(t);
 	d->validator = NULL;
-	if (d->seq != NULL)
-		chain_sequencer_stop(d->seq);
 	while (g_atomic_int_get(&d->inflight) > 0)
 		g_main_context_iteration(d->context, TRUE);
 	/* Let the answers reach the wire (bounded), then close everything. */

@@ -1,6 +1,7 @@
 /* ippyo-chaind — the SQLite store. */
 #include "chain-store.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -26,8 +27,12 @@ set_sqlite_error(ChainStore *s, GError **error, int rc, const char *what)
 {
 	int code = IPPYO_ERR_STORE;
 
-	if (rc == SQLITE_FULL || rc == (SQLITE_IOERR | (13 << 8)) /* SQLITE_IOERR_SHORT_WRITE */)
+	/* ENOSPC: SQLITE_FULL, or a failed or short write (SQLITE_IOERR_SHORT_WRITE = IOERR | 13 << 8) */
+	if ((rc & 0xff) == SQLITE_FULL || rc == (SQLITE_IOERR | (13 << 8)) ||
+	    ((rc == SQLITE_IOERR_WRITE || rc == SQLITE_IOERR_FSYNC) && s->db != NULL && sqlite3_system_errno(s->db) == ENOSPC))
 		code = IPPYO_ERR_STORE_FULL;
+	else if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		code = IPPYO_ERR_STORE_BUSY;
 	g_set_error(error, IPPYO_ERROR, code, "%s: %s: %s", what,
 	    ippyo_strerror(code), s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 }
@@ -132,7 +137,12 @@ chain_store_open(const char *path, GBytes *entry0, GError **error)
 		return NULL;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 10000);
+	/*
+	 * The sequencer is the only writer. Another process holding the write
+	 * lock blocks it: after this long the batch fails with
+	 * IPPYO_ERR_STORE_BUSY (503, retry) instead of hanging every request.
+	 */
+	sqlite3_busy_timeout(s->db, CHAIN_STORE_BUSY_MS);
 	if (!exec(s, "PRAGMA journal_mode=WAL", error) ||
 	    !exec(s, "PRAGMA synchronous=FULL", error) ||
 	    !exec(s, "PRAGMA foreign_keys=ON", error) ||

@@ -18,8 +18,11 @@ G_BEGIN_DECLS
  *   checkpoints(size, root, note)       every checkpoint ever signed (with cosignatures)
  *
  * Errors are IPPYO_ERROR: IPPYO_ERR_STORE, IPPYO_ERR_STORE_FULL (SQLITE_FULL:
- * the disk is full), IPPYO_ERR_STORE_MISMATCH (another election's database).
+ * the disk is full), IPPYO_ERR_STORE_BUSY (another process held the write
+ * lock for CHAIN_STORE_BUSY_MS), IPPYO_ERR_STORE_MISMATCH (another
+ * election's database).
  */
+#define CHAIN_STORE_BUSY_MS 5000
 typedef struct ChainStore ChainStore;
 
 /*

@@ -189,6 +189,8 @@ ippyo_strerror(int err)
 		return "the database belongs to another election";
 	case IPPYO_ERR_BAD_OFFICIAL_SIGNATURE:
 		return "the officials' signature does not verify";
+	case IPPYO_ERR_STORE_BUSY:
+		return "the database is locked by another process";
 	}
 	return "unknown error";
 }

@@ -114,6 +114,7 @@ enum {
 	IPPYO_ERR_STORE_FULL = -205,      /* the disk is full */
 	IPPYO_ERR_STORE_MISMATCH = -206,  /* the database belongs to another election */
 	IPPYO_ERR_BAD_OFFICIAL_SIGNATURE = -207,
+	IPPYO_ERR_STORE_BUSY = -208,      /* the database is locked by another process */
 };
 
 /* A short English sentence for an error code; never NULL. */
