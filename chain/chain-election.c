@@ -253,7 +253,16 @@ chain_election_entry_is_close(ChainElection *el, const guint8 *data, gsize len)
 	ippyo_entry *e = NULL;
 	gboolean close;
 
-	/* Only the stored, once-checked bytes come here; a cheap look at the type. */
+	static const char ballot_prefix[] = "{\"ballot\":";
+
+	/*
+	 * Only the stored, once-checked bytes come here; a cheap look at the
+	 * type. A ballot entry (canonical JSON, keys sorted) alone starts with
+	 * its "ballot" member: it is not parsed.
+	 */
+	if (len >= sizeof(ballot_prefix) - 1 &&
+	    memcmp(data, ballot_prefix, sizeof(ballot_prefix) - 1) == 0)
+		return FALSE;
 	if (ippyo_entry_parse(&e, data, len) != 0)
 		return FALSE;
 	close = ippyo_entry_get_type(e) == IPPYO_ENTRY_CLOSE;
@@ -407,6 +416,93 @@ chain_election_check_close(ChainElection *el, const guint8 *body, gsize len, gbo
 		r = IPPYO_ERR_POLL_CLOSED;
 		goto out;
 	}
+	{
+		size_t elen;
+		const uint8_t *b = ippyo_entry_bytes(e, &elen);
+
+		*entry = g_bytes_new(b, elen);
+	}
+out:
+	if (r != 0 && *message == NULL)
+		*message = g_strdup(ippyo_strerror(r));
+	ippyo_entry_free(e);
+	return r;
+}
+
+int
+chain_election_check_official(ChainElection *el, const guint8 *body, gsize len,
+    GBytes **entry, ChainEntryKind *kind, guint *trustee, guint64 *close_index,
+    guint *threshold, char **message)
+{
+	ippyo_entry *e = NULL;
+	uint64_t ci = 0, counted = 0;
+	size_t nc = 0;
+	int r;
+
+	*entry = NULL;
+	*message = NULL;
+	*trustee = 0;
+	*close_index = 0;
+	*threshold = 0;
+	/* 2. strict JSON, a well-formed entry */
+	if ((r = ippyo_entry_parse(&e, body, len)) != 0)
+		goto out;
+	/* 3. a type taken here */
+	switch (ippyo_entry_get_type(e)) {
+	case IPPYO_ENTRY_CEREMONY:
+		*kind = CHAIN_ENTRY_CEREMONY;
+		break;
+	case IPPYO_ENTRY_CLOSE:
+		*kind = CHAIN_ENTRY_CLOSE;
+		break;
+	case IPPYO_ENTRY_DECRYPTION:
+		*kind = CHAIN_ENTRY_DECRYPTION;
+		break;
+	case IPPYO_ENTRY_RESULT:
+		*kind = CHAIN_ENTRY_RESULT;
+		break;
+	default:
+		r = IPPYO_ERR_ENTRY_TYPE;
+		*message = g_strdup_printf("a %s entry is not taken here (ceremony, close, "
+		    "decryption and result are; ballots go to /v1/ballots)",
+		    ippyo_entry_type_name(ippyo_entry_get_type(e)));
+		goto out;
+	}
+	/* 4. this election */
+	if (g_strcmp0(ippyo_entry_election_id(e), ippyo_manifest_election_id(el->m)) != 0) {
+		r = IPPYO_ERR_WRONG_ELECTION;
+		*message = g_strdup_printf("this chain is election %s", ippyo_manifest_election_id(el->m));
+		goto out;
+	}
+	/* 5. its form against the manifest */
+	if (*kind == CHAIN_ENTRY_DECRYPTION) {
+		*trustee = ippyo_entry_trustee(e);
+		if (*trustee < 1 || *trustee > ippyo_manifest_trustees_n(el->m)) {
+			r = CHAIN_ERR_BAD_TRUSTEE;
+			*message = g_strdup_printf("trustee %u: the manifest has trustees 1..%u",
+			    *trustee, ippyo_manifest_trustees_n(el->m));
+			goto out;
+		}
+	}
+	if (*kind == CHAIN_ENTRY_RESULT) {
+		if ((r = ippyo_entry_result(e, &ci, &counted, &nc)) != 0)
+			goto out;
+		if (nc != ippyo_manifest_contests(el->m))
+			r = CHAIN_ERR_BAD_TOTALS;
+		for (size_t c = 0; r == 0 && c < nc; c++)
+			if (ippyo_entry_result_options(e, c) != ippyo_manifest_options(el->m, c))
+				r = CHAIN_ERR_BAD_TOTALS;
+		if (r != 0) {
+			*message = g_strdup("the totals are not one row per contest of the manifest, "
+			    "one number per option");
+			goto out;
+		}
+		*close_index = ci;
+		*threshold = ippyo_manifest_trustees_t(el->m);
+	}
+	/* 6. the officials' signature */
+	if ((r = ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(el->m))) != 0)
+		goto out;
 	{
 		size_t elen;
 		const uint8_t *b = ippyo_entry_bytes(e, &elen);

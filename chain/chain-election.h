@@ -72,4 +72,20 @@ void chain_election_verify_proofs(ChainElection *el, ChainBallotCheck *const *ch
 int chain_election_check_close(ChainElection *el, const guint8 *body, gsize len,
     gboolean closed, GBytes **entry, char **message);
 
+/*
+ * An officials' entry of POST /v1/entries (ceremony, close, decryption,
+ * result). Checks, in this order, returning the first failure: strict JSON
+ * and entry form (IPPYO_ERR_JSON ... IPPYO_ERR_ENTRY_FORMAT), a type taken
+ * here (IPPYO_ERR_ENTRY_TYPE), this election (IPPYO_ERR_WRONG_ELECTION), its
+ * form against the manifest (CHAIN_ERR_BAD_TRUSTEE: a trustee above n;
+ * CHAIN_ERR_BAD_TOTALS: result totals not shaped as the contests and
+ * options), the officials' signature (IPPYO_ERR_BAD_OFFICIAL_SIGNATURE).
+ * The rules of position are the sequencer's. On success *entry gets the
+ * bytes to append, *kind, *trustee (decryption), *close_index and
+ * *threshold (result: the manifest's t) what the sequencer checks.
+ */
+int chain_election_check_official(ChainElection *el, const guint8 *body, gsize len,
+    GBytes **entry, ChainEntryKind *kind, guint *trustee, guint64 *close_index,
+    guint *threshold, char **message);
+
 G_END_DECLS

@@ -3,6 +3,7 @@
 
 #include "chain-daemon.h"
 #include "chain-error.h"
+#include "chain-officials.h"
 #include "error.h"
 #include "log/tiles.h"
 
@@ -105,6 +106,36 @@ chain_http_error_code(int err, guint *status)
 	case IPPYO_ERR_BAD_OFFICIAL_SIGNATURE:
 		s = SOUP_STATUS_FORBIDDEN;
 		code = "bad_official_signature";
+		break;
+	case CHAIN_ERR_CEREMONY_TOO_LATE:
+		s = SOUP_STATUS_CONFLICT;
+		code = "ceremony_too_late";
+		break;
+	case CHAIN_ERR_POLL_OPEN:
+		s = SOUP_STATUS_CONFLICT;
+		code = "poll_open";
+		break;
+	case CHAIN_ERR_DUPLICATE_TRUSTEE:
+		s = SOUP_STATUS_CONFLICT;
+		code = "duplicate_trustee";
+		break;
+	case CHAIN_ERR_WRONG_CLOSE_INDEX:
+		s = SOUP_STATUS_CONFLICT;
+		code = "wrong_close_index";
+		break;
+	case CHAIN_ERR_RESULT_EXISTS:
+		s = SOUP_STATUS_CONFLICT;
+		code = "result_exists";
+		break;
+	case CHAIN_ERR_TOO_FEW_DECRYPTIONS:
+		s = SOUP_STATUS_CONFLICT;
+		code = "too_few_decryptions";
+		break;
+	case CHAIN_ERR_BAD_TRUSTEE:
+		code = "bad_trustee";
+		break;
+	case CHAIN_ERR_BAD_TOTALS:
+		code = "bad_totals";
 		break;
 	case IPPYO_ERR_STORE_FULL:
 		s = SOUP_STATUS_INSUFFICIENT_STORAGE;
@@ -321,6 +352,9 @@ manifest_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
 	answer_bytes(msg, "application/json", CACHE_IMMUTABLE, chain_election_entry0(d->election));
 }
 
+static void post_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
+    GHashTable *query, gpointer user_data);
+
 static void
 entries_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
     gpointer user_data)
@@ -332,8 +366,19 @@ entries_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 	guint64 start, end;
 	ippyo_buf *b;
 
-	if (!only_get(msg))
+	/* POST /v1/entries appends an officials' entry; GET reads a range. */
+	if (soup_server_message_get_method(msg) == SOUP_METHOD_POST) {
+		post_cb(server, msg, path, query, user_data);
 		return;
+	}
+	if (soup_server_message_get_method(msg) != SOUP_METHOD_GET &&
+	    soup_server_message_get_method(msg) != SOUP_METHOD_HEAD) {
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Allow",
+		    "GET, HEAD, POST");
+		answer_json_error(msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed",
+		    "GET reads entries, POST appends an officials' entry");
+		return;
+	}
 	if (!query_uint(query, "start", G_MAXINT64, &start) ||
 	    !query_uint(query, "end", G_MAXINT64, &end) || start >= end || end > size ||
 	    end - start > ENTRIES_MAX) {
@@ -534,6 +579,12 @@ post_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable
 		return;
 	}
 	bytes = soup_message_body_flatten(body);
+	if (g_str_equal(path, "/v1/entries")) {
+		if (!chain_officials_submit(d, msg, bytes))
+			answer_json_error(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+			    "too many submissions waiting, retry later");
+		return;
+	}
 	if (!chain_validator_submit(d->validator, msg, bytes, kind))
 		answer_json_error(msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
 		    "too many submissions waiting, retry later");
@@ -623,6 +674,7 @@ chain_http_start(ChainDaemon *d, GError **error)
 	g_signal_connect(d->server, "request-started", G_CALLBACK(request_started_cb), d);
 	soup_server_add_early_handler(d->server, "/v1/ballots", early_cb, d, NULL);
 	soup_server_add_early_handler(d->server, "/v1/close", early_cb, d, NULL);
+	soup_server_add_early_handler(d->server, "/v1/entries", early_cb, d, NULL);
 	soup_server_add_handler(d->server, "/checkpoint", checkpoint_cb, d, NULL);
 	soup_server_add_handler(d->server, "/tile", tile_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/manifest", manifest_cb, d, NULL);

@@ -5,8 +5,21 @@
 #include <string.h>
 
 #include "chain-error.h"
+#include "election/entry.h"
 #include "error.h"
 #include "log/receipt.h"
+
+/*
+ * What the position rules need to know of the log (docs/chain.md, "POST
+ * /v1/entries"): kept by the sequencer thread only, updated in log order.
+ */
+typedef struct {
+	gboolean ballots;              /* a ballot entry is in the log */
+	gboolean closed;               /* the close entry is in the log ... */
+	guint64 close_index;           /* ... at this index */
+	guint64 trustees;              /* bit j-1: a decryption entry of trustee j */
+	gboolean result;               /* the result entry is in the log */
+} SeqState;
 
 struct ChainSequencer {
 	ChainLog *log;
@@ -20,6 +33,7 @@ struct ChainSequencer {
 	gint closed;                   /* atomic: a close entry is in the log */
 	gboolean halted;               /* a fatal error: never sign again */
 	ippyo_merkle_hasher *hasher;
+	SeqState state;                /* the sequencer thread's */
 };
 
 /* The sentinel that ends the thread (queued by stop). */
@@ -111,6 +125,82 @@ fail_sub(ChainSubmission *sub, const GError *error)
 		sub->error = g_error_copy(error);
 }
 
+static gboolean
+refuse(ChainSubmission *sub, int code, const char *message)
+{
+	g_set_error_literal(&sub->error, IPPYO_ERROR, code,
+	    message != NULL ? message : ippyo_strerror(code));
+	return FALSE;
+}
+
+/*
+ * The position rules (docs/chain.md; docs/verification.md, entry.position,
+ * close.duplicate, decryption.*, result.*), for an entry that would be
+ * appended at index, with st the state of the log before it; st is updated
+ * when the entry is allowed.
+ */
+static gboolean
+position_allowed(SeqState *st, ChainSubmission *sub, guint64 index)
+{
+	switch (sub->kind) {
+	case CHAIN_ENTRY_BALLOT:
+		if (st->closed)
+			return refuse(sub, IPPYO_ERR_POLL_CLOSED, NULL);
+		st->ballots = TRUE;
+		return TRUE;
+	case CHAIN_ENTRY_CLOSE:
+		if (st->closed)
+			return refuse(sub, IPPYO_ERR_POLL_CLOSED, NULL);
+		st->closed = TRUE;
+		st->close_index = index;
+		return TRUE;
+	case CHAIN_ENTRY_CEREMONY:
+		if (st->ballots || st->closed)
+			return refuse(sub, CHAIN_ERR_CEREMONY_TOO_LATE, "ceremony entries come before "
+			    "the first ballot and the close entry");
+		return TRUE;
+	case CHAIN_ENTRY_DECRYPTION:
+		if (!st->closed)
+			return refuse(sub, CHAIN_ERR_POLL_OPEN,
+			    "decryption entries come after the close entry");
+		if (sub->trustee < 1 || sub->trustee > 64)
+			return refuse(sub, CHAIN_ERR_BAD_TRUSTEE, "a trustee index is 1..64");
+		if (st->trustees & (G_GUINT64_CONSTANT(1) << (sub->trustee - 1))) {
+			g_autofree char *m = g_strdup_printf("the log already holds a decryption "
+			    "entry of trustee %u", sub->trustee);
+
+			return refuse(sub, CHAIN_ERR_DUPLICATE_TRUSTEE, m);
+		}
+		st->trustees |= G_GUINT64_CONSTANT(1) << (sub->trustee - 1);
+		return TRUE;
+	case CHAIN_ENTRY_RESULT:
+		if (!st->closed)
+			return refuse(sub, CHAIN_ERR_POLL_OPEN,
+			    "the result entry comes after the close entry");
+		if (st->result)
+			return refuse(sub, CHAIN_ERR_RESULT_EXISTS, "the log already holds a result entry");
+		if (sub->close_index != st->close_index) {
+			g_autofree char *m = g_strdup_printf("close_index is %" G_GUINT64_FORMAT
+			    ", the close entry is entry %" G_GUINT64_FORMAT, sub->close_index,
+			    st->close_index);
+
+			return refuse(sub, CHAIN_ERR_WRONG_CLOSE_INDEX, m);
+		}
+		if ((guint)__builtin_popcountll(st->trustees) < sub->threshold) {
+			g_autofree char *m = g_strdup_printf("the result needs %u decryption entries "
+			    "before it, the log holds %d", sub->threshold,
+			    __builtin_popcountll(st->trustees));
+
+			return refuse(sub, CHAIN_ERR_TOO_FEW_DECRYPTIONS, m);
+		}
+		st->result = TRUE;
+		return TRUE;
+	case CHAIN_ENTRY_LOOKUP:
+	default:
+		return refuse(sub, IPPYO_ERR_INTERNAL, "not an entry kind to append");
+	}
+}
+
 static void
 process_batch(ChainSequencer *seq, GPtrArray *batch)
 {
@@ -120,7 +210,7 @@ process_batch(ChainSequencer *seq, GPtrArray *batch)
 	g_autoptr(GHashTable) seen = g_hash_table_new(g_bytes_hash, g_bytes_equal);
 	g_autoptr(GError) error = NULL;
 	guint64 base = chain_log_tree_size(seq->log);
-	gboolean closed = g_atomic_int_get(&seq->closed);
+	SeqState st = seq->state;      /* committed only once the batch is stored */
 	gboolean halted = seq->halted;
 
 	for (guint i = 0; i < batch->len; i++) {
@@ -164,13 +254,8 @@ process_batch(ChainSequencer *seq, GPtrArray *batch)
 			continue;
 		}
 		/* The poll's state is a position in the log: checked here, in order. */
-		if (closed) {
-			g_set_error(&sub->error, IPPYO_ERROR, IPPYO_ERR_POLL_CLOSED,
-			    "%s", ippyo_strerror(IPPYO_ERR_POLL_CLOSED));
+		if (!position_allowed(&st, sub, base + entries->len))
 			continue;
-		}
-		if (sub->kind == CHAIN_ENTRY_CLOSE)
-			closed = TRUE;
 		sub->index = base + entries->len;
 		g_ptr_array_add(entries, sub->entry);
 		g_byte_array_append(leaves, sub->leaf, CHAIN_HASH_BYTES);
@@ -187,10 +272,11 @@ process_batch(ChainSequencer *seq, GPtrArray *batch)
 				fail_sub(sub, error);
 		}
 		g_clear_error(&error);
-		closed = g_atomic_int_get(&seq->closed);
+	} else if (!halted) {
+		seq->state = st;
+		if (st.closed)
+			g_atomic_int_set(&seq->closed, TRUE);
 	}
-	if (closed)
-		g_atomic_int_set(&seq->closed, TRUE);
 
 	if (!halted && !sign_and_publish(seq, &error)) {
 		/*
@@ -253,6 +339,58 @@ sequencer_thread(gpointer data)
 	return NULL;
 }
 
+/*
+ * One stored entry into the state (start). Stored entries were checked
+ * when they were appended; a ballot entry (canonical JSON, keys sorted: it
+ * alone starts with its "ballot" member) is recognised without parsing it.
+ */
+static gboolean
+scan_entry(guint64 index, const guint8 *data, gsize len, const guint8 leaf[CHAIN_HASH_BYTES],
+    gpointer user_data, GError **error)
+{
+	static const char ballot_prefix[] = "{\"ballot\":";
+	SeqState *st = user_data;
+	ippyo_entry *e = NULL;
+	uint64_t ci, counted;
+	size_t nc;
+	int r;
+
+	if (len >= sizeof(ballot_prefix) - 1 &&
+	    memcmp(data, ballot_prefix, sizeof(ballot_prefix) - 1) == 0) {
+		st->ballots = TRUE;
+		return TRUE;
+	}
+	if ((r = ippyo_entry_parse(&e, data, len)) != 0) {
+		chain_set_ippyo_error(error, r, "stored entry %" G_GUINT64_FORMAT, index);
+		return FALSE;
+	}
+	switch (ippyo_entry_get_type(e)) {
+	case IPPYO_ENTRY_BALLOT:
+		st->ballots = TRUE;
+		break;
+	case IPPYO_ENTRY_CLOSE:
+		if (!st->closed || st->close_index == 0)
+			st->close_index = index;
+		st->closed = TRUE;
+		break;
+	case IPPYO_ENTRY_DECRYPTION: {
+		uint32_t j = ippyo_entry_trustee(e);
+
+		if (j >= 1 && j <= 64)
+			st->trustees |= G_GUINT64_CONSTANT(1) << (j - 1);
+		break;
+	}
+	case IPPYO_ENTRY_RESULT:
+		if (ippyo_entry_result(e, &ci, &counted, &nc) == 0)
+			st->result = TRUE;
+		break;
+	default:
+		break;
+	}
+	ippyo_entry_free(e);
+	return TRUE;
+}
+
 ChainSequencer *
 chain_sequencer_start(ChainLog *log, ChainWitnesses *witnesses, guint max_entries, guint max_ms,
     gboolean closed, GError **error)
@@ -271,6 +409,13 @@ chain_sequencer_start(ChainLog *log, ChainWitnesses *witnesses, guint max_entrie
 		chain_sequencer_free(seq);
 		return NULL;
 	}
+	/* The state of the stored log, for the position rules. */
+	seq->state.closed = closed;
+	if (!chain_store_foreach(chain_log_writer(log), 1, scan_entry, &seq->state, error)) {
+		chain_sequencer_free(seq);
+		return NULL;
+	}
+	seq->closed = seq->state.closed;
 	/* Entry 0 on a new log, or entries stored before a crash and never signed. */
 	{
 		GError *local = NULL;

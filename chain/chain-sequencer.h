@@ -12,6 +12,9 @@ typedef enum {
 	CHAIN_ENTRY_BALLOT,
 	CHAIN_ENTRY_CLOSE,
 	CHAIN_ENTRY_LOOKUP,    /* never appended: the receipt if these bytes are in the log */
+	CHAIN_ENTRY_CEREMONY,  /* the officials' entries of POST /v1/entries */
+	CHAIN_ENTRY_DECRYPTION,
+	CHAIN_ENTRY_RESULT,
 } ChainEntryKind;
 
 typedef struct ChainSubmission ChainSubmission;
@@ -26,6 +29,14 @@ struct ChainSubmission {
 	GBytes *entry;                 /* exactly the bytes to append */
 	guint8 leaf[CHAIN_HASH_BYTES]; /* filled by the sequencer */
 	ChainEntryKind kind;
+	/*
+	 * The position rules of the officials' entries (checked in log order
+	 * by the sequencer): a decryption's trustee (1..64); a result's
+	 * close_index and the threshold t of decryption entries it needs.
+	 */
+	guint trustee;
+	guint64 close_index;
+	guint threshold;
 	ChainSubmissionDone done;
 	gpointer user_data;
 
@@ -40,9 +51,11 @@ struct ChainSubmission {
 typedef struct ChainSequencer ChainSequencer;
 
 /*
- * Starts the sequencer thread. Before it takes submissions it signs (and
- * has cosigned) every stored entry not yet covered by a signed checkpoint
- * (first start: entry 0). closed: the log already holds a close entry.
+ * Starts the sequencer thread. Before it takes submissions it reads the
+ * stored log for the state its position rules need (ballots, the close
+ * entry, decryption and result entries) and signs (and has cosigned) every
+ * stored entry not yet covered by a signed checkpoint (first start: entry
+ * 0). closed: the log already holds a close entry (the scan finds it too).
  * witnesses may be NULL. Fails when that first signing fails.
  */
 ChainSequencer *chain_sequencer_start(ChainLog *log, ChainWitnesses *witnesses,
