@@ -1,6 +1,9 @@
 /* ippyo-chaind — the server: all parts wired together. */
 #include "chain-daemon.h"
 
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <string.h>
 
 #include "chain-error.h"
@@ -22,6 +25,57 @@ scan_entry(guint64 index, const guint8 *data, gsize len, const guint8 leaf[CHAIN
 	return TRUE;
 }
 
+/* A passphrase-protected key is not supported: never prompt. */
+static int
+no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+	return -1;
+}
+
+/*
+ * The TLS certificate (first of the PEM chain) and key of the config: both
+ * readable, and the key the certificate's. GIO takes a key of another
+ * certificate and every TLS handshake fails later; refuse at start instead.
+ */
+static gboolean
+check_tls_files(const ChainConfig *c, GError **error)
+{
+	BIO *b = NULL;
+	X509 *x = NULL;
+	EVP_PKEY *k = NULL;
+	gboolean ok = FALSE;
+
+	if (c->tls_certificate == NULL)
+		return TRUE;
+	if ((b = BIO_new_file(c->tls_certificate, "r")) == NULL ||
+	    (x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL)) == NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+		    "%s: no PEM certificate can be read from it", c->tls_certificate);
+		goto out;
+	}
+	BIO_free(b);
+	if ((b = BIO_new_file(c->tls_key, "r")) == NULL ||
+	    (k = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL)) == NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+		    "%s: no PEM private key can be read from it (a passphrase is not supported)",
+		    c->tls_key);
+		goto out;
+	}
+	if (X509_check_private_key(x, k) != 1) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+		    "%s: the key does not match the certificate %s", c->tls_key,
+		    c->tls_certificate);
+		goto out;
+	}
+	ok = TRUE;
+out:
+	BIO_free(b);
+	X509_free(x);
+	EVP_PKEY_free(k);
+	ERR_clear_error();
+	return ok;
+}
+
 ChainDaemon *
 chain_daemon_new(ChainConfig *config, GError **error)
 {
@@ -30,6 +84,8 @@ chain_daemon_new(ChainConfig *config, GError **error)
 
 	d->config = config;
 	d->context = g_main_context_ref_thread_default();
+	if (!check_tls_files(config, error))
+		goto fail;
 	d->election = chain_election_load(config, error);
 	if (d->election == NULL)
 		goto fail;
