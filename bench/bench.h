@@ -26,3 +26,4 @@ void bench_report_print(const bench_report *r, gboolean json);
 int bench_crypto(int argc, char **argv);
 int bench_chain(int argc, char **argv);
 int bench_tally(int argc, char **argv);
+int bench_e2e(int argc, char **argv);

@@ -119,12 +119,13 @@ static const struct {
 	{ "crypto", bench_crypto, "group, ElGamal, ballot proofs, batch verification, decryption" },
 	{ "chain", bench_chain, "ippyo-chaind under load on loopback: ballots/s, receipt latency" },
 	{ "tally", bench_tally, "ippyo-tally verify, aggregate, decrypt and combine: ballots/s with 1 and 2 threads" },
+	{ "e2e", bench_e2e, "the whole demo election with --voters N (1000): wall time by phase" },
 };
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: ippyo-bench COMMAND [--json]\n\ncommands:\n");
+	fprintf(f, "usage: ippyo-bench COMMAND [OPTION...] [--json]\n\ncommands:\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 }
