@@ -1,5 +1,6 @@
 /* ippyo — NIST P-256 points and scalars on OpenSSL's EC_* and BN_*. */
 #include "group.h"
+#include "pointx.h"
 
 #include <string.h>
 
@@ -13,6 +14,13 @@
 
 struct ippyo_point {
 	EC_POINT *p;
+	/*
+	 * The encoding the point was parsed from (or last serialized to), while
+	 * enc_ok: a parsed point serializes without field arithmetic (OpenSSL's
+	 * point2oct inverts Z even when it is 1). Every write to p clears it.
+	 */
+	int enc_ok;
+	uint8_t enc[IPPYO_POINT_BYTES];
 };
 
 struct ippyo_scalar {
@@ -178,12 +186,21 @@ ippyo_point_dup(const ippyo_point *src)
 int
 ippyo_point_copy(ippyo_point *dst, const ippyo_point *src)
 {
-	return EC_POINT_copy(dst->p, src->p) == 1 ? 0 : IPPYO_ERR_INTERNAL;
+	if (EC_POINT_copy(dst->p, src->p) != 1) {
+		dst->enc_ok = 0;
+		return IPPYO_ERR_INTERNAL;
+	}
+	if (dst != src) {
+		dst->enc_ok = src->enc_ok;
+		memcpy(dst->enc, src->enc, IPPYO_POINT_BYTES);
+	}
+	return 0;
 }
 
 EC_POINT *
 ippyo_point_ec(ippyo_point *p)
 {
+	p->enc_ok = 0;
 	return p->p;
 }
 
@@ -191,6 +208,12 @@ const EC_POINT *
 ippyo_point_ec_const(const ippyo_point *p)
 {
 	return p->p;
+}
+
+const uint8_t *
+ippyo_point_encoding(const ippyo_point *p)
+{
+	return p->enc_ok ? p->enc : NULL;
 }
 
 const ippyo_point *
@@ -251,6 +274,7 @@ ippyo_point_parse(ippyo_point *p, const uint8_t *in, size_t len)
 	BIGNUM *x, *y;
 	int e;
 
+	p->enc_ok = 0;
 	GROUP_OR_FAIL();
 	if (len != IPPYO_POINT_BYTES)
 		return IPPYO_ERR_POINT_LENGTH;
@@ -271,6 +295,8 @@ ippyo_point_parse(ippyo_point *p, const uint8_t *in, size_t len)
 	e = IPPYO_ERR_POINT_NOT_ON_CURVE;
 	if (EC_POINT_set_affine_coordinates(group, p->p, x, y, ctx) != 1)
 		goto out;
+	memcpy(p->enc, in, IPPYO_POINT_BYTES);
+	p->enc_ok = 1;
 	e = 0;
 out:
 	BN_CTX_end(ctx);
@@ -283,13 +309,12 @@ int
 ippyo_point_serialize(const ippyo_point *p, uint8_t out[IPPYO_POINT_BYTES])
 {
 	GROUP_OR_FAIL();
-	memset(out, 0, IPPYO_POINT_BYTES);
-	if (EC_POINT_is_at_infinity(group, p->p) == 1)
-		return IPPYO_ERR_POINT_INFINITY;
-	if (EC_POINT_point2oct(group, p->p, POINT_CONVERSION_COMPRESSED, out,
-	    IPPYO_POINT_BYTES, NULL) != IPPYO_POINT_BYTES)
-		return IPPYO_ERR_INTERNAL;
-	return 0;
+	if (p->enc_ok) {
+		memcpy(out, p->enc, IPPYO_POINT_BYTES);
+		return 0;
+	}
+	/* an affine point without OpenSSL's needless inversion (pointx.c) */
+	return ippyo_points_serialize(1, &p, out);
 }
 
 int
@@ -313,6 +338,7 @@ ippyo_point_eq(const ippyo_point *a, const ippyo_point *b)
 int
 ippyo_point_set_infinity(ippyo_point *p)
 {
+	p->enc_ok = 0;
 	GROUP_OR_FAIL();
 	return EC_POINT_set_to_infinity(group, p->p) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -320,6 +346,7 @@ ippyo_point_set_infinity(ippyo_point *p)
 int
 ippyo_point_add(ippyo_point *r, const ippyo_point *a, const ippyo_point *b)
 {
+	r->enc_ok = 0;
 	GROUP_OR_FAIL();
 	return EC_POINT_add(group, r->p, a->p, b->p, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -327,6 +354,7 @@ ippyo_point_add(ippyo_point *r, const ippyo_point *a, const ippyo_point *b)
 int
 ippyo_point_neg(ippyo_point *r, const ippyo_point *a)
 {
+	r->enc_ok = 0;
 	GROUP_OR_FAIL();
 	if (r != a && EC_POINT_copy(r->p, a->p) != 1)
 		return IPPYO_ERR_INTERNAL;
@@ -336,6 +364,7 @@ ippyo_point_neg(ippyo_point *r, const ippyo_point *a)
 int
 ippyo_point_sub(ippyo_point *r, const ippyo_point *a, const ippyo_point *b)
 {
+	r->enc_ok = 0;
 	EC_POINT *nb;
 	int ok;
 
@@ -351,6 +380,7 @@ ippyo_point_sub(ippyo_point *r, const ippyo_point *a, const ippyo_point *b)
 int
 ippyo_point_dbl(ippyo_point *r, const ippyo_point *a)
 {
+	r->enc_ok = 0;
 	GROUP_OR_FAIL();
 	return EC_POINT_dbl(group, r->p, a->p, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -358,6 +388,7 @@ ippyo_point_dbl(ippyo_point *r, const ippyo_point *a)
 int
 ippyo_point_mul_gen(ippyo_point *r, const ippyo_scalar *k)
 {
+	r->enc_ok = 0;
 	GROUP_OR_FAIL();
 	return EC_POINT_mul(group, r->p, k->n, NULL, NULL, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -365,6 +396,7 @@ ippyo_point_mul_gen(ippyo_point *r, const ippyo_scalar *k)
 int
 ippyo_point_mul(ippyo_point *r, const ippyo_scalar *k, const ippyo_point *p)
 {
+	r->enc_ok = 0;
 	GROUP_OR_FAIL();
 	return EC_POINT_mul(group, r->p, NULL, p->p, k->n, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -373,6 +405,7 @@ int
 ippyo_point_mul2(ippyo_point *r, const ippyo_scalar *a, const ippyo_scalar *b,
     const ippyo_point *p)
 {
+	r->enc_ok = 0;
 	GROUP_OR_FAIL();
 	return EC_POINT_mul(group, r->p, a->n, p->p, b->n, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
@@ -430,6 +463,7 @@ ippyo_base_point(const ippyo_base *b)
 int
 ippyo_base_mul(ippyo_point *r, const ippyo_base *b, const ippyo_scalar *k)
 {
+	r->enc_ok = 0;
 	return EC_POINT_mul(b->group, r->p, k->n, NULL, NULL, NULL) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 
@@ -437,6 +471,7 @@ int
 ippyo_base_mul2(ippyo_point *r, const ippyo_base *b, const ippyo_scalar *a,
     const ippyo_scalar *c, const ippyo_point *q)
 {
+	r->enc_ok = 0;
 	return EC_POINT_mul(b->group, r->p, a->n, q->p, c->n, thread_ctx()) == 1 ? 0 : IPPYO_ERR_INTERNAL;
 }
 

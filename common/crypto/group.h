@@ -93,5 +93,7 @@ const struct ec_group_st *ippyo_group_ec(void);
 const struct bignum_st *ippyo_group_order(void);
 struct ec_point_st *ippyo_point_ec(ippyo_point *p);
 const struct ec_point_st *ippyo_point_ec_const(const ippyo_point *p);
+/* The bytes p was parsed from, NULL if it was computed since (or never parsed). */
+const uint8_t *ippyo_point_encoding(const ippyo_point *p);
 struct bignum_st *ippyo_scalar_bn(ippyo_scalar *s);
 const struct bignum_st *ippyo_scalar_bn_const(const ippyo_scalar *s);

@@ -80,7 +80,13 @@ ippyo_points_serialize(size_t n, const ippyo_point *const *p, uint8_t *out)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const EC_POINT *e = ippyo_point_ec_const(p[i]);
+		const uint8_t *enc = ippyo_point_encoding(p[i]);
 
+		if (enc != NULL) {
+			/* parsed: its own bytes (never infinity) */
+			memcpy(out + i * IPPYO_POINT_BYTES, enc, IPPYO_POINT_BYTES);
+			continue;
+		}
 		if (EC_POINT_is_at_infinity(g, e) == 1) {
 			r = IPPYO_ERR_POINT_INFINITY;
 			goto out;

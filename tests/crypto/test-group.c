@@ -110,6 +110,69 @@ test_point_parse_matches_openssl(void)
 	ippyo_point_free(p);
 }
 
+/* serialize(p) agrees with OpenSSL's own encoding of p's current value. */
+static void
+assert_encoding_current(const ippyo_point *p)
+{
+	uint8_t got[33], want[33];
+
+	g_assert_cmpint(ippyo_point_serialize(p, got), ==, 0);
+	g_assert_cmpuint(EC_POINT_point2oct(ippyo_group_ec(), ippyo_point_ec_const(p),
+	    POINT_CONVERSION_COMPRESSED, want, 33, NULL), ==, 33);
+	g_assert_cmpmem(got, 33, want, 33);
+}
+
+/*
+ * A parsed point keeps its bytes for serializing; every way of changing
+ * the point forgets them.
+ */
+static void
+test_point_encoding_cache(void)
+{
+	ippyo_point *p = ippyo_point_new(), *q = ippyo_point_new();
+	ippyo_scalar *k = ippyo_scalar_new();
+	uint8_t b[33], out[33];
+
+	hex(G_HEX, b, 33);
+	g_assert_cmpint(ippyo_point_parse(p, b, 33), ==, 0);
+	g_assert_nonnull(ippyo_point_encoding(p));
+	g_assert_cmpint(ippyo_point_serialize(p, out), ==, 0);
+	g_assert_cmpmem(out, 33, b, 33);
+	g_assert_cmpint(ippyo_point_neg(p, p), ==, 0);
+	g_assert_null(ippyo_point_encoding(p));
+	assert_encoding_current(p);
+	g_assert_cmpint(ippyo_point_parse(p, b, 33), ==, 0);
+	g_assert_cmpint(ippyo_point_add(p, p, ippyo_point_generator()), ==, 0);
+	assert_encoding_current(p);
+	g_assert_cmpint(ippyo_point_parse(p, b, 33), ==, 0);
+	g_assert_cmpint(ippyo_point_dbl(p, p), ==, 0);
+	assert_encoding_current(p);
+	g_assert_cmpint(ippyo_scalar_set_u64(k, 7), ==, 0);
+	g_assert_cmpint(ippyo_point_parse(p, b, 33), ==, 0);
+	g_assert_cmpint(ippyo_point_mul(p, k, p), ==, 0);
+	assert_encoding_current(p);
+	g_assert_cmpint(ippyo_point_parse(p, b, 33), ==, 0);
+	g_assert_cmpint(ippyo_point_mul_gen(p, k), ==, 0);
+	assert_encoding_current(p);
+	/* a copy carries the bytes; a write through the EC_POINT forgets them */
+	g_assert_cmpint(ippyo_point_parse(q, b, 33), ==, 0);
+	g_assert_cmpint(ippyo_point_copy(p, q), ==, 0);
+	g_assert_nonnull(ippyo_point_encoding(p));
+	assert_encoding_current(p);
+	g_assert_cmpint(EC_POINT_invert(ippyo_group_ec(), ippyo_point_ec(p), NULL), ==, 1);
+	assert_encoding_current(p);
+	/* a failed parse leaves infinity, which does not serialize */
+	g_assert_cmpint(ippyo_point_parse(q, (uint8_t[33]){ 0x02, [32] = 1 }, 33), ==,
+	    IPPYO_ERR_POINT_NOT_ON_CURVE);
+	g_assert_null(ippyo_point_encoding(q));
+	g_assert_cmpint(ippyo_point_serialize(q, out), ==, IPPYO_ERR_POINT_INFINITY);
+	g_assert_cmpint(ippyo_point_set_infinity(p), ==, 0);
+	g_assert_cmpint(ippyo_point_serialize(p, out), ==, IPPYO_ERR_POINT_INFINITY);
+	ippyo_point_free(p);
+	ippyo_point_free(q);
+	ippyo_scalar_free(k);
+}
+
 static void
 test_scalar_rejects(void)
 {
@@ -224,6 +287,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/group/point-roundtrip", test_point_roundtrip);
 	g_test_add_func("/ippyo/group/point-rejects", test_point_rejects);
 	g_test_add_func("/ippyo/group/point-parse-matches-openssl", test_point_parse_matches_openssl);
+	g_test_add_func("/ippyo/group/point-encoding-cache", test_point_encoding_cache);
 	g_test_add_func("/ippyo/group/scalar-rejects", test_scalar_rejects);
 	g_test_add_func("/ippyo/group/arithmetic", test_arithmetic);
 	g_test_add_func("/ippyo/group/from-wide", test_from_wide);
