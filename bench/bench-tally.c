@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/resource.h>
+
 #include <glib/gstdio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -133,6 +135,121 @@ copy_file(const char *from, const char *to)
 
 	NEED(g_file_get_contents(from, &d, &len, NULL));
 	NEED(g_file_set_contents(to, d, (gssize)len, NULL));
+}
+
+/*
+ * Where a ballot's verification time goes: each step timed alone, one thread,
+ * over the first ballots (µs per ballot). The proofs are timed once in
+ * batches of 64 and once one by one.
+ */
+#define PROFILE_MAX 256
+
+static void
+profile_steps(bench_report *rep, GPtrArray *entries, const ippyo_manifest *m,
+    const ippyo_election_key *key, const char *ca_path, const char *crl_path, gint64 at)
+{
+	gsize n = MIN(entries->len - 2, PROFILE_MAX), i, k;
+	ippyo_entry *es[PROFILE_MAX];
+	ippyo_ballot *bs[PROFILE_MAX];
+	ippyo_cert *certs[PROFILE_MAX];
+	uint8_t voters[PROFILE_MAX][32], bad[64];
+	ippyo_merkle_hasher *h = ippyo_merkle_hasher_new();
+	g_autoptr(TallyAggregate) agg = tally_aggregate_new(m);
+	ippyo_cert *ca = NULL;
+	ippyo_crl *crl = NULL;
+	double t0, t[9];
+	size_t n_bad;
+	static const char *const what[9] = {
+		"leaf hash (SHA-256 of the entry)",
+		"entry JSON parse",
+		"certificate DER parse",
+		"certificate chain + CRL at cast time",
+		"card RSA signature",
+		"ballot parse (JSON, base64url, point decompression)",
+		"proofs, batches of 64",
+		"proofs, one ballot at a time",
+		"aggregate: add the ciphertexts",
+	};
+	static const char *const keys[9] = { "leaf", "entry_parse", "cert_parse", "cert_chain",
+	    "card_signature", "ballot_parse", "proofs_batch", "proofs_single", "aggregate_add" };
+
+	CHECK(ippyo_cert_load_file(ca_path, &ca));
+	CHECK(ippyo_crl_load_file(crl_path, &crl));
+	t0 = wall();
+	for (i = 0; i < n; i++) {
+		gsize len;
+		const uint8_t *d = g_bytes_get_data(entries->pdata[i + 1], &len);
+		uint8_t leaf[32];
+
+		CHECK(ippyo_merkle_hash_leaf(h, d, len, leaf));
+	}
+	t[0] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++) {
+		gsize len;
+		const uint8_t *d = g_bytes_get_data(entries->pdata[i + 1], &len);
+
+		CHECK(ippyo_entry_parse(&es[i], d, len));
+	}
+	t[1] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++) {
+		const uint8_t *b, *c, *sg;
+		size_t bl, cl, sl;
+
+		CHECK(ippyo_entry_ballot(es[i], &b, &bl, &c, &cl, &sg, &sl));
+		CHECK(ippyo_cert_parse_der(c, cl, &certs[i]));
+	}
+	t[2] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++)
+		CHECK(ippyo_cert_verify_chain(certs[i], (const ippyo_cert *const *)&ca, 1, crl, at));
+	t[3] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++)
+		CHECK(ippyo_entry_verify_card(es[i]));
+	t[4] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++) {
+		const uint8_t *b, *c, *sg;
+		size_t bl, cl, sl;
+
+		CHECK(ippyo_entry_ballot(es[i], &b, &bl, &c, &cl, &sg, &sl));
+		CHECK(ippyo_ballot_parse(&bs[i], m, b, bl));
+		memcpy(voters[i], ippyo_entry_voter(es[i]), 32);
+	}
+	t[5] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i += 64) {
+		k = MIN(64, n - i);
+		CHECK(ippyo_ballot_batch_verify(m, key, (const ippyo_ballot *const *)&bs[i],
+		    (const uint8_t (*)[32])&voters[i], k, bad, &n_bad));
+	}
+	t[6] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++)
+		CHECK(ippyo_ballot_verify(bs[i], m, key, voters[i]));
+	t[7] = wall() - t0;
+	t0 = wall();
+	for (i = 0; i < n; i++)
+		for (k = 0; k < 10; k++)
+			CHECK(ippyo_ciphertext_add(agg->totals[0][k], agg->totals[0][k],
+			    ippyo_ballot_selection(bs[i], 0, k)));
+	t[8] = wall() - t0;
+	for (k = 0; k < 9; k++) {
+		char key_s[64];
+
+		g_snprintf(key_s, sizeof(key_s), "profile_%s", keys[k]);
+		bench_report_add(rep, key_s, t[k] * 1e6 / (double)n, "us", what[k]);
+	}
+	for (i = 0; i < n; i++) {
+		ippyo_ballot_free(bs[i]);
+		ippyo_cert_free(certs[i]);
+		ippyo_entry_free(es[i]);
+	}
+	ippyo_crl_free(crl);
+	ippyo_cert_free(ca);
+	ippyo_merkle_hasher_free(h);
 }
 
 static void
@@ -303,33 +420,53 @@ run(bench_report *rep, const char *pki, guint64 n_ballots)
 		copy_file(src, crlp);
 	}
 
-	/* verify: 1 and 2 threads, batched and one by one. */
+	{
+		g_autofree char *crlp = g_build_filename(pki, "ca", "auth.crl", NULL);
+
+		profile_steps(rep, entries, sealed, ekey, ca_path, crlp, now);
+	}
+
+	/* verify: 1 and 2 threads, batched and one by one, each in a child process
+	 * of its own (ippyo-bench tally --verify-only) for its maximum RSS. */
 	for (threads = 1; threads <= 2; threads++) {
 		for (batch = 64; batch >= 1; batch = batch == 64 ? 1 : 0) {
-			TallyVerifyOptions o;
-			TallyVerifyReport *r;
+			g_autofree char *ts = g_strdup_printf("%d", threads);
+			g_autofree char *bs = g_strdup_printf("%d", batch);
+			const char *argv[] = { "/proc/self/exe", "tally", "--verify-only", dir, ts, bs,
+			    NULL };
+			g_autofree char *out = NULL;
+			g_autoptr(GError) err = NULL;
+			g_auto(GStrv) f = NULL;
+			gint status = 0;
+			double secs;
+			guint64 rss_kb, checked, fails;
 
-			memset(&o, 0, sizeof(o));
-			o.dir = dir;
-			o.threads = (guint)threads;
-			o.batch = (guint)batch;
-			t0 = wall();
-			r = tally_verify_run(&o, NULL);
-			t = wall() - t0;
-			NEED(r != NULL && r->failures->len == 0 && r->ballots == n_ballots);
+			if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+			    NULL, &status, &err) || !g_spawn_check_wait_status(status, &err)) {
+				fprintf(stderr, "ippyo-bench tally: verify child: %s\n", err->message);
+				exit(1);
+			}
+			f = g_strsplit(g_strstrip(out), " ", 0);
+			NEED(g_strv_length(f) == 4);
+			secs = g_ascii_strtod(f[0], NULL);
+			rss_kb = g_ascii_strtoull(f[1], NULL, 10);
+			checked = g_ascii_strtoull(f[2], NULL, 10);
+			fails = g_ascii_strtoull(f[3], NULL, 10);
+			NEED(checked == n_ballots && fails == 0 && secs > 0);
 			g_snprintf(key, sizeof(key), "verify_%" G_GUINT64_FORMAT "_t%d_%s", n_ballots,
 			    threads, batch == 64 ? "batch" : "single");
-			bench_report_add(rep, key, (double)n_ballots / t, "b/s", batch == 64 ?
+			bench_report_add(rep, key, (double)n_ballots / secs, "b/s", batch == 64 ?
 			    "verify: ballots per second, proofs in batches of 64" :
 			    "verify: ballots per second, proofs one ballot at a time");
 			if (threads == 2 && batch == 64) {
-				agg = r->aggregate;
-				r->aggregate = NULL;
 				g_snprintf(key, sizeof(key), "verify_%" G_GUINT64_FORMAT "_seconds",
 				    n_ballots);
-				bench_report_add(rep, key, t, "s", "the full verify, 2 threads, batched");
+				bench_report_add(rep, key, secs, "s", "the full verify, 2 threads, batched");
+				g_snprintf(key, sizeof(key), "verify_%" G_GUINT64_FORMAT "_maxrss",
+				    n_ballots);
+				bench_report_add(rep, key, (double)rss_kb / 1024.0, "MiB",
+				    "maximum RSS of the verifying process (2 threads, batched)");
 			}
-			tally_verify_report_free(r);
 		}
 	}
 
@@ -356,6 +493,10 @@ run(bench_report *rep, const char *pki, guint64 n_ballots)
 			ippyo_entry_free(be);
 		}
 		t = wall() - t0;
+		/* For the timing of decrypt + combine: every ballot counted (no re-vote rule). */
+		a->counted = n_ballots;
+		a->close_index = entries->len - 1;
+		agg = g_steal_pointer(&a);
 		g_snprintf(key, sizeof(key), "aggregate_%" G_GUINT64_FORMAT, n_ballots);
 		bench_report_add(rep, key, t, "s", "parse every ballot entry and sum its ciphertexts");
 	}
@@ -405,6 +546,34 @@ run(bench_report *rep, const char *pki, guint64 n_ballots)
 	ippyo_manifest_free(draft);
 }
 
+/* The child of one verify run: prints seconds, maximum RSS (KiB), ballots checked, failures. */
+static int
+verify_only(const char *dir, const char *threads, const char *batch)
+{
+	TallyVerifyOptions o;
+	TallyVerifyReport *r;
+	g_autoptr(GError) err = NULL;
+	struct rusage ru;
+	double t0, t;
+
+	memset(&o, 0, sizeof(o));
+	o.dir = dir;
+	o.threads = (guint)g_ascii_strtoull(threads, NULL, 10);
+	o.batch = (guint)g_ascii_strtoull(batch, NULL, 10);
+	t0 = wall();
+	r = tally_verify_run(&o, &err);
+	t = wall() - t0;
+	if (r == NULL) {
+		fprintf(stderr, "ippyo-bench tally: verify: %s\n", err->message);
+		return 1;
+	}
+	NEED(getrusage(RUSAGE_SELF, &ru) == 0);
+	printf("%.6f %ld %" G_GUINT64_FORMAT " %u\n", t, ru.ru_maxrss, r->ballots,
+	    r->failures->len);
+	tally_verify_report_free(r);
+	return 0;
+}
+
 int
 bench_tally(int argc, char **argv)
 {
@@ -422,6 +591,10 @@ bench_tally(int argc, char **argv)
 			pki = argv[++i];
 		else if (strcmp(argv[i], "--ballots") == 0 && i + 1 < argc)
 			counts = argv[++i];
+		else if (strcmp(argv[i], "--verify-only") == 0 && i + 3 < argc) {
+			CHECK(ippyo_group_init());
+			return verify_only(argv[i + 1], argv[i + 2], argv[i + 3]);
+		}
 		else {
 			fprintf(stderr, "usage: ippyo-bench tally [--json] [--ballots N[,N...]] "
 			    "[--pki DIR]\n(the test PKI of tests/vcard/make-test-pki; default "

@@ -303,7 +303,7 @@ check_header(json_t *obj, const ippyo_manifest *m, const char *type, guint8 h[32
     GError **error)
 {
 	const char *t, *id, *hx;
-	guint64 ver;
+	guint64 ver = 0;
 	guint8 want[32];
 	int r;
 
@@ -624,7 +624,7 @@ tally_partial_from_bytes(const ippyo_manifest *m, const guint8 *data, gsize len,
 	    "shares", "trustee", "type", "version", NULL };
 	json_t *root = load_json((const char *)data, len, error), *shares;
 	g_autoptr(TallyPartial) p = NULL;
-	guint64 trustee;
+	guint64 trustee = 0;
 	guint8 h[32];
 	const char *ag;
 	char *canon;

@@ -24,6 +24,7 @@
 
 #define STATE_MAX (512u * 1024 * 1024)
 #define CHUNK 64            /* ballots per worker task (one batch verification each) */
+#define WINDOW 512          /* entries in memory at a time (default) */
 
 /* ---- report ---- */
 
@@ -572,11 +573,21 @@ side_load(Side *s, const TallyVerifyOptions *opts, const ippyo_manifest *m,
 	return TRUE;
 }
 
-/* ---- ballots, checked on worker threads ---- */
+/* ---- entries of a window, parsed and checked on worker threads ---- */
 
+/*
+ * One entry of the window being processed. The main thread fills raw; a
+ * worker parses it and, for a ballot, checks it (every rule of section 7) and
+ * keeps only what the in-order walk needs: the voter binding, the parsed
+ * ballot (its ciphertexts, for the aggregate), and the failures.
+ */
 typedef struct {
 	guint64 index;
-	ippyo_entry *entry;          /* borrowed */
+	GBytes *raw;                 /* the entry bytes until parsed */
+	ippyo_entry *entry;          /* parsed; NULL for a ballot once checked */
+	int parse_r;                 /* ippyo_entry_parse's result */
+	char *election;              /* the election it names when not the manifest's */
+	gboolean is_ballot;
 	ippyo_ballot *ballot;        /* parsed (NULL if it did not parse) */
 	guint8 voter[32];
 	gint64 cast_hi;              /* the upper bound of its cast time */
@@ -584,15 +595,47 @@ typedef struct {
 	GPtrArray *fails;            /* TallyFailure* (index set) */
 } BallotJob;
 
+struct Run;
+
+/*
+ * What is known of a certificate seen before (the cache is keyed by its DER
+ * bytes): parsed once; its chain checked once per time T*; its key's shape
+ * (RSA >= 2048 bits) known once one card signature verified with it. Every
+ * ballot is still checked in full: only repeated work on the same bytes is
+ * skipped, so the results are those without the cache.
+ */
+typedef struct {
+	ippyo_cert *cert;
+	gint64 nb, na;
+	int validity_r;
+	gint64 chain_t;              /* the time the chain was checked at (-1: never) */
+	int chain_r;
+	gboolean key_ok;
+} CertInfo;
+
+#define CERT_CACHE_MAX 4096   /* certificates; the cache is emptied between windows past it */
+
 typedef struct {
 	const ippyo_manifest *m;
 	const ippyo_election_key *key;
 	const Side *side;
+	const struct Run *run;
 	gint64 cast_lo;
+	gint64 close_time;           /* the first close entry's time, or -1 */
+	guint64 first_close;         /* its index in this run, or G_MAXUINT64 */
+	gboolean closed0;            /* the poll was closed before this run's entries */
+	gint64 now;                  /* the verifier's clock, read once */
 	BallotJob *jobs;
 	gsize n_jobs;
-	gsize chunk;                 /* ballots per task and batch, 1..CHUNK */
+	gsize chunk;                 /* entries per task and ballots per batch, 1..CHUNK */
+	GMutex lock;                 /* certs and their CertInfo, pending */
+	GCond done;
+	gsize pending;               /* tasks of the window not finished */
+	GHashTable *certs;           /* GBytes DER -> CertInfo* */
 } BallotShared;
+
+static gint64 cast_hi(const struct Run *run, guint64 i, gint64 close_time,
+    gboolean before_close, gint64 now);
 
 static void
 job_fail(BallotJob *j, const char *rule, const char *format, ...) G_GNUC_PRINTF(3, 4);
@@ -613,12 +656,55 @@ job_fail(BallotJob *j, const char *rule, const char *format, ...)
 }
 
 static void
-check_certificate(BallotJob *j, const BallotShared *sh, ippyo_cert *cert)
+cert_info_free(gpointer p)
 {
-	gint64 nb, na, lo = sh->cast_lo, hi = j->cast_hi, t;
-	int r;
+	CertInfo *ci = p;
 
-	if ((r = ippyo_cert_validity(cert, &nb, &na)) != 0) {
+	ippyo_cert_free(ci->cert);
+	g_free(ci);
+}
+
+/* The cached facts of a certificate (parsed on a miss), or NULL with *parse_r. */
+static CertInfo *
+cert_lookup(BallotShared *sh, const guint8 *der, gsize len, int *parse_r)
+{
+	GBytes *k = g_bytes_new_static(der, len);
+	CertInfo *ci, *other;
+	ippyo_cert *cert = NULL;
+
+	*parse_r = 0;
+	g_mutex_lock(&sh->lock);
+	ci = g_hash_table_lookup(sh->certs, k);
+	g_mutex_unlock(&sh->lock);
+	if (ci != NULL)
+		goto out;
+	if ((*parse_r = ippyo_cert_parse_der(der, len, &cert)) != 0)
+		goto out;
+	ci = g_new0(CertInfo, 1);
+	ci->cert = cert;
+	ci->chain_t = -1;
+	ci->validity_r = ippyo_cert_validity(cert, &ci->nb, &ci->na);
+	g_mutex_lock(&sh->lock);
+	if ((other = g_hash_table_lookup(sh->certs, k)) != NULL) {
+		cert_info_free(ci);
+		ci = other;
+	} else {
+		g_hash_table_insert(sh->certs, g_bytes_new(der, len), ci);
+	}
+	g_mutex_unlock(&sh->lock);
+out:
+	g_bytes_unref(k);
+	return ci;
+}
+
+static void
+check_certificate(BallotJob *j, BallotShared *sh, CertInfo *ci)
+{
+	gint64 nb = ci->nb, na = ci->na, lo = sh->cast_lo, hi = j->cast_hi, t;
+	int r;
+	gboolean cached;
+
+	if (ci->validity_r != 0) {
 		job_fail(j, "ballot.cert-format", "the card certificate's validity is unreadable");
 		return;
 	}
@@ -635,8 +721,19 @@ check_certificate(BallotJob *j, const BallotShared *sh, ippyo_cert *cert)
 	}
 	/* A time in [lo, hi] at which the certificate is valid: its latest. */
 	t = MIN(hi, na);
-	r = ippyo_cert_verify_chain(cert, (const ippyo_cert *const *)sh->side->cas->pdata,
-	    sh->side->cas->len, sh->side->crl, t);
+	g_mutex_lock(&sh->lock);
+	cached = ci->chain_t == t;
+	r = ci->chain_r;
+	g_mutex_unlock(&sh->lock);
+	if (!cached) {
+		r = ippyo_cert_verify_chain(ci->cert,
+		    (const ippyo_cert *const *)sh->side->cas->pdata, sh->side->cas->len,
+		    sh->side->crl, t);
+		g_mutex_lock(&sh->lock);
+		ci->chain_t = t;
+		ci->chain_r = r;
+		g_mutex_unlock(&sh->lock);
+	}
 	switch (r) {
 	case 0:
 		break;
@@ -662,12 +759,45 @@ check_certificate(BallotJob *j, const BallotShared *sh, ippyo_cert *cert)
 	}
 }
 
-static void
-check_ballot(BallotJob *j, const BallotShared *sh)
+/*
+ * The card's signature: in full (ippyo_card_signature_verify: certificate
+ * parse, RSA >= 2048 bits, exact length, RSA PKCS#1 v1.5 SHA-256) the first
+ * time a certificate is seen; once that verified, the same certificate's key
+ * is known to have that shape and only the RSA verification is redone.
+ */
+static int
+verify_card(BallotShared *sh, BallotJob *j, CertInfo *ci)
 {
 	const guint8 *b, *cert_der, *sig;
 	size_t blen, clen, slen;
-	ippyo_cert *cert = NULL;
+	gboolean key_ok = FALSE;
+	int r;
+
+	if (ci != NULL) {
+		g_mutex_lock(&sh->lock);
+		key_ok = ci->key_ok;
+		g_mutex_unlock(&sh->lock);
+	}
+	if (!key_ok) {
+		r = ippyo_entry_verify_card(j->entry);
+		if (r == 0 && ci != NULL) {
+			g_mutex_lock(&sh->lock);
+			ci->key_ok = TRUE;
+			g_mutex_unlock(&sh->lock);
+		}
+		return r;
+	}
+	if ((r = ippyo_entry_ballot(j->entry, &b, &blen, &cert_der, &clen, &sig, &slen)) != 0)
+		return r;
+	return ippyo_cert_verify_sha256_rsa(ci->cert, b, blen, sig, slen);
+}
+
+static void
+check_ballot(BallotJob *j, BallotShared *sh)
+{
+	const guint8 *b, *cert_der, *sig;
+	size_t blen, clen, slen;
+	CertInfo *ci;
 	int r;
 
 	j->ok = TRUE;
@@ -676,16 +806,14 @@ check_ballot(BallotJob *j, const BallotShared *sh)
 		return;
 	}
 	memcpy(j->voter, ippyo_entry_voter(j->entry), 32);
-	if ((r = ippyo_cert_parse_der(cert_der, clen, &cert)) != 0) {
+	if ((ci = cert_lookup(sh, cert_der, clen, &r)) == NULL)
 		job_fail(j, "ballot.cert-format", "the card certificate does not parse (%s)",
 		    ippyo_strerror(r));
-	} else {
-		check_certificate(j, sh, cert);
-		ippyo_cert_free(cert);
-	}
+	else
+		check_certificate(j, sh, ci);
 	if (!ippyo_roll_contains(sh->side->roll, j->voter))
 		job_fail(j, "ballot.roll", "the card certificate's fingerprint is not on the roll");
-	if ((r = ippyo_entry_verify_card(j->entry)) != 0)
+	if ((r = verify_card(sh, j, ci)) != 0)
 		job_fail(j, "ballot.card-signature", "the card's signature does not verify over "
 		    "the ballot bytes (%s)", ippyo_strerror(r));
 	if ((r = ippyo_ballot_parse(&j->ballot, sh->m, b, blen)) != 0) {
@@ -698,11 +826,11 @@ check_ballot(BallotJob *j, const BallotShared *sh)
 		    "fingerprint");
 }
 
+/* One task: entries [start, start + chunk) of the window; their ballots' proofs in one batch. */
 static void
-ballot_worker(gpointer data, gpointer user_data)
+window_task(BallotShared *sh, gsize start)
 {
-	const BallotShared *sh = user_data;
-	gsize start = GPOINTER_TO_SIZE(data) - 1, end = MIN(start + sh->chunk, sh->n_jobs), i, n = 0;
+	gsize end = MIN(start + sh->chunk, sh->n_jobs), i, n = 0;
 	const ippyo_ballot *bl[CHUNK];
 	guint8 voters[CHUNK][32];
 	gsize map[CHUNK];
@@ -712,7 +840,21 @@ ballot_worker(gpointer data, gpointer user_data)
 
 	for (i = start; i < end; i++) {
 		BallotJob *j = &sh->jobs[i];
+		gsize len;
+		const guint8 *d = g_bytes_get_data(j->raw, &len);
+		gboolean before_close;
 
+		j->parse_r = ippyo_entry_parse(&j->entry, d, len);
+		g_clear_pointer(&j->raw, g_bytes_unref);
+		if (j->parse_r != 0)
+			continue;
+		if (strcmp(ippyo_entry_election_id(j->entry), ippyo_manifest_election_id(sh->m)) != 0)
+			j->election = g_strdup(ippyo_entry_election_id(j->entry));
+		if (ippyo_entry_get_type(j->entry) != IPPYO_ENTRY_BALLOT)
+			continue;
+		j->is_ballot = TRUE;
+		before_close = !sh->closed0 && j->index < sh->first_close;
+		j->cast_hi = cast_hi(sh->run, j->index, sh->close_time, before_close, sh->now);
 		check_ballot(j, sh);
 		if (j->ballot != NULL) {
 			bl[n] = j->ballot;
@@ -721,45 +863,87 @@ ballot_worker(gpointer data, gpointer user_data)
 			n++;
 		}
 	}
-	if (n == 0)
-		return;
-	memset(bad, 0, sizeof(bad));
-	r = ippyo_ballot_batch_verify(sh->m, sh->key, bl, (const guint8 (*)[32])voters, n, bad,
-	    &n_bad);
-	if (r == 0)
-		return;
-	for (i = 0; i < n; i++) {
-		BallotJob *j = &sh->jobs[map[i]];
+	if (n > 0) {
+		memset(bad, 0, sizeof(bad));
+		r = ippyo_ballot_batch_verify(sh->m, sh->key, bl, (const guint8 (*)[32])voters, n,
+		    bad, &n_bad);
+		for (i = 0; r != 0 && i < n; i++) {
+			BallotJob *j = &sh->jobs[map[i]];
 
-		if (r != IPPYO_ERR_BATCH_FAILED)
-			job_fail(j, "ballot.proof", "the proofs could not be checked (%s)",
-			    ippyo_strerror(r));
-		else if (bad[i])
-			job_fail(j, "ballot.proof", "a selection or contest proof does not verify "
-			    "for this voter");
+			if (r != IPPYO_ERR_BATCH_FAILED)
+				job_fail(j, "ballot.proof", "the proofs could not be checked (%s)",
+				    ippyo_strerror(r));
+			else if (bad[i])
+				job_fail(j, "ballot.proof", "a selection or contest proof does not "
+				    "verify for this voter");
+		}
 	}
+	/* A checked ballot keeps its parsed ballot only; the entry can go. */
+	for (i = start; i < end; i++)
+		if (sh->jobs[i].is_ballot)
+			g_clear_pointer(&sh->jobs[i].entry, ippyo_entry_free);
 }
 
-static gboolean
-check_ballots(BallotShared *sh, guint threads, GError **error)
+static void
+window_worker(gpointer data, gpointer user_data)
 {
-	GThreadPool *pool;
+	BallotShared *sh = user_data;
+
+	window_task(sh, GPOINTER_TO_SIZE(data) - 1);
+	g_mutex_lock(&sh->lock);
+	if (--sh->pending == 0)
+		g_cond_signal(&sh->done);
+	g_mutex_unlock(&sh->lock);
+}
+
+/* Parses and checks the window's entries: on the pool's threads, or here without a pool. */
+static gboolean
+check_window(BallotShared *sh, GThreadPool *pool, GError **error)
+{
 	gsize i;
 
-	if (sh->n_jobs == 0)
+	if (pool == NULL) {
+		for (i = 0; i < sh->n_jobs; i += sh->chunk)
+			window_task(sh, i);
 		return TRUE;
-	if (threads == 0)
-		threads = g_get_num_processors();
-	pool = g_thread_pool_new(ballot_worker, sh, (gint)threads, FALSE, error);
-	if (pool == NULL)
-		return FALSE;
+	}
+	g_mutex_lock(&sh->lock);
+	sh->pending = (sh->n_jobs + sh->chunk - 1) / sh->chunk;
+	g_mutex_unlock(&sh->lock);
 	for (i = 0; i < sh->n_jobs; i += sh->chunk)
 		if (!g_thread_pool_push(pool, GSIZE_TO_POINTER(i + 1), error)) {
-			g_thread_pool_free(pool, FALSE, TRUE);
+			/* Wait for what was pushed before failing. */
+			g_mutex_lock(&sh->lock);
+			sh->pending -= (sh->n_jobs - i + sh->chunk - 1) / sh->chunk;
+			while (sh->pending > 0)
+				g_cond_wait(&sh->done, &sh->lock);
+			g_mutex_unlock(&sh->lock);
 			return FALSE;
 		}
-	g_thread_pool_free(pool, FALSE, TRUE);
+	g_mutex_lock(&sh->lock);
+	while (sh->pending > 0)
+		g_cond_wait(&sh->done, &sh->lock);
+	g_mutex_unlock(&sh->lock);
 	return TRUE;
+}
+
+static void
+jobs_clear(GArray *jobs)
+{
+	guint i;
+
+	for (i = 0; jobs != NULL && i < jobs->len; i++) {
+		BallotJob *j = &g_array_index(jobs, BallotJob, i);
+
+		g_clear_pointer(&j->raw, g_bytes_unref);
+		g_free(j->election);
+		ippyo_entry_free(j->entry);
+		ippyo_ballot_free(j->ballot);
+		if (j->fails != NULL)
+			g_ptr_array_unref(j->fails);
+	}
+	if (jobs != NULL)
+		g_array_set_size(jobs, 0);
 }
 
 /* ---- the aggregate ---- */
@@ -812,7 +996,7 @@ u64_cmp(gconstpointer a, gconstpointer b)
 	return x < y ? -1 : x > y;
 }
 
-typedef struct {
+typedef struct Run {
 	const TallyVerifyOptions *opts;
 	TallyVerifyReport *rep;
 	State st;
@@ -891,47 +1075,89 @@ read_old_entry(Run *run, guint64 i)
 }
 
 /*
- * Splits the entry bundles leniently (the mirror may be damaged): every entry
- * that is there, in order; a bundle that holds more or fewer entries than its
- * width is reported (mirror.bundle) and the entries it has are still used.
+ * Appends the entries of entry bundle n at or after `start` to out, leniently
+ * (the mirror may be damaged): every entry that is there, in order. A bundle
+ * that is missing or holds more or fewer entries than its width is reported
+ * (mirror.bundle, when report) and FALSE returned: reading stops there, the
+ * entries it has are still used.
  */
-static GPtrArray *
-read_entries(Run *run, guint64 start)
+static gboolean
+read_bundle(Run *run, guint64 n, guint64 start, GPtrArray *out, gboolean report)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
-	guint64 n;
+	unsigned w = ippyo_tile_width(run->size, IPPYO_TILE_ENTRIES, n), i = 0;
+	g_autofree char *path = tally_mirror_tile_path(run->opts->dir, IPPYO_TILE_ENTRIES, n, w);
+	g_autofree char *data = NULL;
+	gsize len = 0, off = 0;
 
-	for (n = start / 256; n * 256 < run->size; n++) {
-		unsigned w = ippyo_tile_width(run->size, IPPYO_TILE_ENTRIES, n), i = 0;
-		g_autofree char *path = tally_mirror_tile_path(run->opts->dir, IPPYO_TILE_ENTRIES,
-		    n, w);
-		g_autofree char *data = NULL;
-		gsize len = 0, off = 0;
-
-		if (path == NULL || !tally_read_file(path, (gsize)w * (IPPYO_ENTRY_MAX + 2), &data,
-		    &len, NULL)) {
+	if (path == NULL || !tally_read_file(path, (gsize)w * (IPPYO_ENTRY_MAX + 2), &data,
+	    &len, NULL)) {
+		if (report)
 			fail(run->rep, n * 256, "mirror.bundle", "entry bundle %" G_GUINT64_FORMAT
 			    " (%u entries) is missing", n, w);
-			break;
-		}
-		while (off + 2 <= len) {
-			gsize l = ((gsize)(guint8)data[off] << 8) | (guint8)data[off + 1];
+		return FALSE;
+	}
+	while (off + 2 <= len) {
+		gsize l = ((gsize)(guint8)data[off] << 8) | (guint8)data[off + 1];
 
-			if (l == 0 || off + 2 + l > len)
-				break;
-			if (n * 256 + i >= start)
-				g_ptr_array_add(out, g_bytes_new(data + off + 2, l));
-			off += 2 + l;
-			i++;
-		}
-		if (off != len || i != w) {
+		if (l == 0 || off + 2 + l > len)
+			break;
+		if (n * 256 + i >= start)
+			g_ptr_array_add(out, g_bytes_new(data + off + 2, l));
+		off += 2 + l;
+		i++;
+	}
+	if (off != len || i != w) {
+		if (report)
 			fail(run->rep, n * 256 + MIN(i, w), "mirror.bundle", "entry bundle %"
 			    G_GUINT64_FORMAT " holds %u well-formed entries, the tree has %u there",
 			    n, i, w);
-			break;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The first close entry at or after start, found before the ballots are
+ * checked (a ballot before it is cast no later than its time, section 7):
+ * the bundles are read once more and only the entries that can be a close
+ * entry (canonical JSON holding "type":"close") are parsed.
+ */
+static void
+find_close(Run *run, guint64 start, guint64 *index, gint64 *time)
+{
+	static const char needle[] = "\"type\":\"close\"";
+	gboolean more = TRUE;
+	guint64 n, idx = start;
+	guint i;
+
+	*index = G_MAXUINT64;
+	*time = -1;
+	for (n = start / 256; more && n * 256 < run->size; n++) {
+		g_autoptr(GPtrArray) es = g_ptr_array_new_with_free_func(
+		    (GDestroyNotify)g_bytes_unref);
+
+		more = read_bundle(run, n, start, es, FALSE);
+		for (i = 0; i < es->len; i++, idx++) {
+			gsize len;
+			const char *d = g_bytes_get_data(es->pdata[i], &len);
+			ippyo_entry *e = NULL;
+			uint64_t ls;
+			const char *t;
+
+			if (g_strstr_len(d, (gssize)len, needle) == NULL ||
+			    ippyo_entry_parse(&e, (const guint8 *)d, len) != 0)
+				continue;
+			if (ippyo_entry_get_type(e) == IPPYO_ENTRY_CLOSE) {
+				if (*index == G_MAXUINT64)
+					*index = idx;
+				if (ippyo_entry_close(e, &ls, &t) == 0)
+					*time = parse_time(t);
+			}
+			ippyo_entry_free(e);
+			if (*index != G_MAXUINT64 && *time >= 0)
+				return;
 		}
 	}
-	return out;
 }
 
 static char *
@@ -1035,7 +1261,7 @@ load_manifest_entry(Run *run, GError **error)
 
 /* The cast-time upper bound of entry i (docs/verification.md, "Cast time"). */
 static gint64
-cast_hi(Run *run, guint64 i, gint64 close_time, gboolean before_close)
+cast_hi(const Run *run, guint64 i, gint64 close_time, gboolean before_close, gint64 now)
 {
 	guint k;
 
@@ -1049,7 +1275,7 @@ cast_hi(Run *run, guint64 i, gint64 close_time, gboolean before_close)
 		return run->rep->checkpoint_time;
 	if (before_close && close_time >= 0)
 		return close_time;
-	return run->opts->now != 0 ? run->opts->now : g_get_real_time() / G_USEC_PER_SEC;
+	return now;
 }
 
 typedef struct {
@@ -1127,18 +1353,227 @@ check_manifest_entry(Run *run, ippyo_entry *e)
 	}
 }
 
+/* The ballot of entry pi in this window, or NULL. */
+static BallotJob *
+window_job(GArray *jobs, guint64 pi)
+{
+	BallotJob *first;
+
+	if (jobs->len == 0)
+		return NULL;
+	first = &g_array_index(jobs, BallotJob, 0);
+	if (pi < first->index || pi - first->index >= jobs->len)
+		return NULL;
+	return &g_array_index(jobs, BallotJob, pi - first->index);
+}
+
+/* Subtracts the ballot that entry idx supersedes: in this window, or read again. */
+static int
+supersede(Run *run, GArray *jobs, guint64 pi)
+{
+	BallotJob *pj = window_job(jobs, pi);
+	ippyo_entry *old = NULL;
+	ippyo_ballot *ob = NULL;
+	int r;
+
+	if (pj != NULL && pj->ballot != NULL)
+		return aggregate_add(run->agg, pj->ballot, TRUE);
+	if ((old = read_old_entry(run, pi)) == NULL)
+		return IPPYO_ERR_NOT_FOUND;
+	{
+		const guint8 *b, *c, *s;
+		size_t bl, cl, sl;
+
+		r = ippyo_entry_ballot(old, &b, &bl, &c, &cl, &s, &sl);
+		if (r == 0)
+			r = ippyo_ballot_parse(&ob, run->m, b, bl);
+		if (r == 0)
+			r = aggregate_add(run->agg, ob, TRUE);
+	}
+	ippyo_ballot_free(ob);
+	ippyo_entry_free(old);
+	return r;
+}
+
+/* Step 8 over one window's entries, in order (section 8 to 10 of docs/verification.md). */
+static gboolean
+walk_window(Run *run, GArray *jobs, gboolean *closed, guint64 close_idx, GPtrArray *partials,
+    GHashTable *seen_trustee, GError **error)
+{
+	TallyVerifyReport *rep = run->rep;
+	guint i;
+	int r;
+
+	for (i = 0; i < jobs->len; i++) {
+		BallotJob *j = &g_array_index(jobs, BallotJob, i);
+		guint64 idx = j->index;
+		ippyo_entry *e = j->entry;
+		ippyo_entry_type t;
+
+		if (j->parse_r != 0)
+			continue;
+		t = j->is_ballot ? IPPYO_ENTRY_BALLOT : ippyo_entry_get_type(e);
+		if (t == IPPYO_ENTRY_CLOSE && idx == close_idx)
+			*closed = TRUE;
+		if (t == IPPYO_ENTRY_BALLOT) {
+			g_autofree char *vhex = NULL;
+			gpointer prev;
+
+			if (*closed) {
+				fail(rep, idx, "ballot.after-close", "a ballot after the close "
+				    "entry (index %" G_GUINT64_FORMAT "): never counted", close_idx);
+				continue;
+			}
+			if (!j->ok || j->ballot == NULL)
+				continue;   /* its failures are reported; never counted */
+			vhex = tally_hex(j->voter, 32);
+			prev = g_hash_table_lookup(run->st.voters, vhex);
+			if ((r = aggregate_add(run->agg, j->ballot, FALSE)) != 0) {
+				tally_set_ippyo_error(error, r, "aggregate");
+				return FALSE;
+			}
+			if (prev != NULL) {
+				guint64 pi = GPOINTER_TO_SIZE(prev) - 1;
+
+				if ((r = supersede(run, jobs, pi)) != 0) {
+					tally_set_ippyo_error(error, r, "the superseded ballot %"
+					    G_GUINT64_FORMAT, pi);
+					return FALSE;
+				}
+			} else {
+				run->agg->counted++;
+			}
+			g_hash_table_replace(run->st.voters, g_steal_pointer(&vhex),
+			    GSIZE_TO_POINTER(idx + 1));
+			continue;
+		}
+		if (t == IPPYO_ENTRY_DECRYPTION) {
+			const char *name;
+			const uint8_t *d;
+			size_t len;
+			TallyPartial *p;
+			g_autoptr(GError) le = NULL;
+			gsize bc, bo;
+
+			if (!*closed) {
+				fail(rep, idx, "decryption.before-close", "a decryption entry "
+				    "before the close entry");
+				continue;
+			}
+			if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run->m)))
+				fail(rep, idx, "decryption.signature", "the officials' signature "
+				    "does not verify");
+			if (ippyo_entry_get_document(e, 0, &name, &d, &len) != 0 ||
+			    (p = tally_partial_from_bytes(run->m, d, len, &le)) == NULL) {
+				fail(rep, idx, "decryption.document", "the partial decryption "
+				    "document does not parse (%s)", le != NULL ? le->message : "");
+				continue;
+			}
+			if (p->trustee != ippyo_entry_trustee(e)) {
+				fail(rep, idx, "decryption.document", "the entry says trustee %u, "
+				    "its document trustee %u", ippyo_entry_trustee(e), p->trustee);
+				tally_partial_free(p);
+				continue;
+			}
+			if (!tally_partial_verify(p, run->m, run->agg, &bc, &bo, &le)) {
+				fail(rep, idx, "decryption.proof", "%s", le->message);
+				tally_partial_free(p);
+				continue;
+			}
+			if (g_hash_table_contains(seen_trustee, GUINT_TO_POINTER(p->trustee))) {
+				fail(rep, idx, "decryption.duplicate", "a second decryption by "
+				    "trustee %u", p->trustee);
+				tally_partial_free(p);
+				continue;
+			}
+			g_hash_table_add(seen_trustee, GUINT_TO_POINTER(p->trustee));
+			g_ptr_array_add(run->st.partials, g_bytes_new(d, len));
+			g_ptr_array_add(partials, p);
+			continue;
+		}
+		if (t == IPPYO_ENTRY_RESULT) {
+			uint64_t ci, counted;
+			size_t nc, c, o;
+			guint64 **tot = NULL;
+			gsize bc, bo;
+			g_autoptr(GError) le = NULL;
+
+			if (!*closed) {
+				fail(rep, idx, "result.before-close", "a result entry before the "
+				    "close entry");
+				continue;
+			}
+			if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run->m)))
+				fail(rep, idx, "result.signature", "the officials' signature "
+				    "does not verify");
+			if (ippyo_entry_result(e, &ci, &counted, &nc) != 0)
+				continue;
+			if (ci != close_idx)
+				fail(rep, idx, "result.close-index", "the result covers the "
+				    "close entry %" G_GUINT64_FORMAT ", the close entry is %"
+				    G_GUINT64_FORMAT, (guint64)ci, close_idx);
+			if (counted != run->agg->counted)
+				fail(rep, idx, "result.counted", "the result counts %"
+				    G_GUINT64_FORMAT " ballots; the chain has %" G_GUINT64_FORMAT
+				    " counted ballots (the last ballot of each voter before close)",
+				    (guint64)counted, run->agg->counted);
+			if (nc != run->agg->n_contests) {
+				fail(rep, idx, "result.total", "the result has %zu contests", nc);
+				continue;
+			}
+			if (partials->len < ippyo_manifest_trustees_t(run->m)) {
+				fail(rep, idx, "result.decryptions", "only %u valid decryption "
+				    "entries precede the result; %u are needed", partials->len,
+				    ippyo_manifest_trustees_t(run->m));
+				continue;
+			}
+			tot = g_new0(guint64 *, nc);
+			for (c = 0; c < nc; c++) {
+				tot[c] = g_new0(guint64, run->agg->n_options[c]);
+				if (ippyo_entry_result_options(e, c) != run->agg->n_options[c])
+					continue;
+				for (o = 0; o < run->agg->n_options[c]; o++) {
+					uint64_t v;
+
+					if (ippyo_entry_result_total(e, c, o, &v) == 0)
+						tot[c][o] = v;
+				}
+			}
+			if (!tally_check_totals(run->m, run->agg,
+			    (TallyPartial *const *)partials->pdata, partials->len, tot, &bc, &bo,
+			    &le)) {
+				fail(rep, idx, "result.total", "%s", le->message);
+				tally_totals_free(tot, nc);
+				continue;
+			}
+			if (rep->totals == NULL && counted == run->agg->counted &&
+			    ci == close_idx) {
+				rep->totals = tot;
+				rep->has_result = TRUE;
+			} else {
+				tally_totals_free(tot, nc);
+			}
+			run->st.result_seen = TRUE;
+		}
+	}
+	return TRUE;
+}
+
 TallyVerifyReport *
 tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 {
 	g_autoptr(TallyVerifyReport) rep = g_new0(TallyVerifyReport, 1);
 	g_autofree char *cp_path = g_build_filename(opts->dir, TALLY_MIRROR_CHECKPOINT, NULL);
 	g_autofree char *note_text = NULL;
-	g_autoptr(GPtrArray) entries = NULL;
-	g_autoptr(GPtrArray) parsed = NULL;
+	g_autoptr(GPtrArray) raw = NULL;
 	g_autoptr(GArray) jobs = NULL;
 	g_autoptr(GArray) cfiles = NULL;
 	g_autoptr(GPtrArray) partials = NULL;
-	g_autoptr(GHashTable) job_of = NULL;
+	GHashTable *seen_trustee = NULL;
+	GThreadPool *pool = NULL;
+	guint threads, window;
+	guint64 next_bundle, close_idx;
+	gboolean reading, closed6, closed8, ballot_seen;
 	ippyo_entry *e0 = NULL;
 	ippyo_note *note = NULL;
 	ippyo_checkpoint *cp = NULL, *cp0 = NULL;
@@ -1148,7 +1583,6 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	Run run;
 	gsize note_len;
 	guint64 start, i, n_read;
-	gint64 close_time = -1;
 	gboolean log_ok = TRUE;
 	guint8 root[32];
 	int r;
@@ -1241,7 +1675,11 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 		}
 	}
 
-	/* 5. The entries: every leaf recomputed, compared with the signed tiles. */
+	/* 5-8. The entries, in windows: read (a bundle at a time), each leaf
+	 * recomputed and compared with the signed tiles (here, in order), parsed
+	 * and checked (on the workers), then walked in order (positions, signed
+	 * entries, the poll, the re-vote rule, the aggregate, decryptions, the
+	 * result). Only the window's entries are in memory. */
 	start = run.st.present && run.tiles_ok ? ippyo_merkle_state_size(&run.st.tree) : 0;
 	if (start == 0 && run.st.present) {
 		/* A full run: what the state counted starts over; its tree is kept
@@ -1258,108 +1696,142 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 		run.agg = tally_aggregate_new(run.m);
 	}
 	rep->first_checked = start;
-	entries = read_entries(&run, start);
 	if (start > 0)
 		tree = run.st.tree;
 	else
 		ippyo_merkle_state_init(&tree);
-	parsed = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_entry_free);
-	for (i = 0; i < entries->len; i++) {
-		guint64 idx = start + i;
+
+	sh.m = run.m;
+	sh.key = run.key;
+	sh.side = &run.side;
+	sh.run = &run;
+	sh.cast_lo = parse_time(ippyo_manifest_poll_opens(run.m));
+	sh.closed0 = run.st.closed;
+	sh.now = opts->now != 0 ? opts->now : g_get_real_time() / G_USEC_PER_SEC;
+	sh.chunk = opts->batch >= 1 && opts->batch <= CHUNK ? opts->batch : CHUNK;
+	sh.close_time = -1;
+	sh.first_close = G_MAXUINT64;
+	if (!sh.closed0 && rep->checkpoint_time < 0)
+		find_close(&run, start, &sh.first_close, &sh.close_time);
+	sh.certs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+	    (GDestroyNotify)g_bytes_unref, cert_info_free);
+	g_mutex_init(&sh.lock);
+	g_cond_init(&sh.done);
+	threads = opts->threads != 0 ? opts->threads : g_get_num_processors();
+	if (threads > 1 && (pool = g_thread_pool_new(window_worker, &sh, (gint)threads, FALSE,
+	    error)) == NULL)
+		goto fatal;
+	window = opts->window != 0 ? opts->window : WINDOW;
+
+	if (run.st.close_time != NULL)
+		rep->close_time = g_strdup(run.st.close_time);
+	closed6 = run.st.closed;
+	ballot_seen = g_hash_table_size(run.st.voters) > 0;
+	closed8 = run.st.closed && run.st.close_index < start;
+	seen_trustee = g_hash_table_new(g_direct_hash, g_direct_equal);
+	/* Partials verified in earlier runs. */
+	for (i = 0; i < run.st.partials->len; i++) {
 		gsize len;
-		const guint8 *d = g_bytes_get_data(entries->pdata[i], &len);
-		guint8 leaf[32], want[32];
-		ippyo_entry *e = NULL;
+		const guint8 *d = g_bytes_get_data(run.st.partials->pdata[i], &len);
+		TallyPartial *p = tally_partial_from_bytes(run.m, d, len, NULL);
 
-		if ((r = ippyo_merkle_state_append_entry(&tree, run.h, d, len, leaf)) != 0) {
-			tally_set_ippyo_error(error, r, "tree");
-			goto fatal;
-		}
-		if (have_old && ippyo_merkle_state_size(&old_tree) == idx + 1) {
-			guint8 a[32], b[32];
-
-			if (ippyo_merkle_state_root(&tree, run.h, a) != 0 ||
-			    ippyo_merkle_state_root(&old_tree, run.h, b) != 0 ||
-			    memcmp(a, b, 32) != 0) {
-				fail(rep, G_MAXUINT64, "log.fork", "the entries do not extend the tree "
-				    "verified before (size %" G_GUINT64_FORMAT ")", idx + 1);
-				rep->evidence = evidence_text(run.st.checkpoint, idx + 1, note_text,
-				    run.size);
-				log_ok = FALSE;
-			}
-		}
-		if (tile_leaf(&run, idx, want) && memcmp(want, leaf, 32) != 0) {
-			fail(rep, idx, "tree.leaf", "entry %" G_GUINT64_FORMAT " is not the entry "
-			    "the signed tree holds at this position (altered, dropped or moved)", idx);
-			log_ok = FALSE;
-		}
-		if ((r = ippyo_entry_parse(&e, d, len)) != 0)
-			fail(rep, idx, "entry.parse", "the entry does not parse (%s)",
-			    ippyo_strerror(r));
-		else if (strcmp(ippyo_entry_election_id(e), ippyo_manifest_election_id(run.m)) != 0)
-			fail(rep, idx, "entry.election", "the entry names election \"%s\"",
-			    ippyo_entry_election_id(e));
-		g_ptr_array_add(parsed, e);
-	}
-	n_read = entries->len;
-	/* The parsed entries hold their bytes: the raw copies can go. */
-	g_clear_pointer(&entries, g_ptr_array_unref);
-	if (start + n_read != run.size) {
-		log_ok = FALSE;
-	} else if (ippyo_merkle_state_root(&tree, run.h, root) != 0 ||
-	    memcmp(root, cp->root, 32) != 0) {
-		fail(rep, G_MAXUINT64, "tree.root", "the tree recomputed from the entries does not "
-		    "have the checkpoint's root");
-		log_ok = FALSE;
-	}
-
-	/* 6. Positions and signed entries; ballots collected for the workers. */
-	if (run.st.closed) {
-		close_time = parse_time(run.st.close_time);
-	}
-	for (i = 0; i < parsed->len; i++) {
-		ippyo_entry *e = parsed->pdata[i];
-
-		if (e != NULL && ippyo_entry_get_type(e) == IPPYO_ENTRY_CLOSE) {
-			uint64_t ls;
-			const char *t;
-
-			if (ippyo_entry_close(e, &ls, &t) == 0 && close_time < 0)
-				close_time = parse_time(t);
+		if (p != NULL) {
+			g_ptr_array_add(partials, p);
+			g_hash_table_add(seen_trustee, GUINT_TO_POINTER(p->trustee));
 		}
 	}
 	jobs = g_array_new(FALSE, TRUE, sizeof(BallotJob));
-	job_of = g_hash_table_new(g_int64_hash, g_int64_equal);
-	{
-		gboolean closed = run.st.closed, ballot_seen = run.st.voters != NULL &&
-		    g_hash_table_size(run.st.voters) > 0;
+	raw = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	n_read = 0;
+	next_bundle = start / 256;
+	reading = TRUE;
+	for (;;) {
+		guint64 first = start + n_read;
+		guint take;
 
-		for (i = 0; i < parsed->len; i++) {
-			guint64 idx = start + i;
-			ippyo_entry *e = parsed->pdata[i];
+		while (reading && raw->len < window && next_bundle * 256 < run.size)
+			reading = read_bundle(&run, next_bundle++, start, raw, TRUE);
+		if (raw->len == 0)
+			break;
+		take = MIN(raw->len, window);
+		/* 5. Leaves, in order. */
+		for (i = 0; i < take; i++) {
+			guint64 idx = first + i;
+			gsize len;
+			const guint8 *d = g_bytes_get_data(raw->pdata[i], &len);
+			guint8 leaf[32], want[32];
+			BallotJob j;
+
+			if ((r = ippyo_merkle_state_append_entry(&tree, run.h, d, len, leaf)) != 0) {
+				tally_set_ippyo_error(error, r, "tree");
+				goto fatal;
+			}
+			if (have_old && ippyo_merkle_state_size(&old_tree) == idx + 1) {
+				guint8 a[32], b[32];
+
+				if (ippyo_merkle_state_root(&tree, run.h, a) != 0 ||
+				    ippyo_merkle_state_root(&old_tree, run.h, b) != 0 ||
+				    memcmp(a, b, 32) != 0) {
+					fail(rep, G_MAXUINT64, "log.fork", "the entries do not extend "
+					    "the tree verified before (size %" G_GUINT64_FORMAT ")",
+					    idx + 1);
+					rep->evidence = evidence_text(run.st.checkpoint, idx + 1,
+					    note_text, run.size);
+					log_ok = FALSE;
+				}
+			}
+			if (tile_leaf(&run, idx, want) && memcmp(want, leaf, 32) != 0) {
+				fail(rep, idx, "tree.leaf", "entry %" G_GUINT64_FORMAT " is not the "
+				    "entry the signed tree holds at this position (altered, dropped or "
+				    "moved)", idx);
+				log_ok = FALSE;
+			}
+			memset(&j, 0, sizeof(j));
+			j.index = idx;
+			j.raw = g_bytes_ref(raw->pdata[i]);
+			j.fails = g_ptr_array_new_with_free_func(failure_free);
+			g_array_append_val(jobs, j);
+		}
+		g_ptr_array_remove_range(raw, 0, take);
+		n_read += take;
+
+		/* 5-7. Parse every entry, check every ballot (all cores, batched). */
+		sh.jobs = (BallotJob *)(void *)jobs->data;
+		sh.n_jobs = jobs->len;
+		if (!check_window(&sh, pool, error))
+			goto fatal;
+		for (i = 0; i < jobs->len; i++) {
+			BallotJob *j = &g_array_index(jobs, BallotJob, i);
+
+			if (j->parse_r != 0)
+				fail(rep, j->index, "entry.parse", "the entry does not parse (%s)",
+				    ippyo_strerror(j->parse_r));
+			else if (j->election != NULL)
+				fail(rep, j->index, "entry.election", "the entry names election "
+				    "\"%s\"", j->election);
+		}
+
+		/* 6. Positions and signed entries. */
+		for (i = 0; i < jobs->len; i++) {
+			BallotJob *j = &g_array_index(jobs, BallotJob, i);
+			guint64 idx = j->index;
+			ippyo_entry *e = j->entry;
 			ippyo_entry_type t;
 
-			if (e == NULL)
+			if (j->parse_r != 0)
 				continue;
-			t = ippyo_entry_get_type(e);
+			t = j->is_ballot ? IPPYO_ENTRY_BALLOT : ippyo_entry_get_type(e);
 			if (t == IPPYO_ENTRY_MANIFEST && idx != 0)
 				fail(rep, idx, "entry.position", "a manifest entry after entry 0");
 			if (t != IPPYO_ENTRY_MANIFEST && idx == 0)
 				fail(rep, idx, "entry.position", "entry 0 is not the manifest");
 			if (t == IPPYO_ENTRY_BALLOT) {
-				BallotJob j;
-
-				memset(&j, 0, sizeof(j));
-				j.index = idx;
-				j.entry = e;
-				j.fails = g_ptr_array_new_with_free_func(failure_free);
-				j.cast_hi = cast_hi(&run, idx, close_time, !closed);
-				g_array_append_val(jobs, j);
+				rep->ballots++;
 				ballot_seen = TRUE;
 			} else if (t == IPPYO_ENTRY_CEREMONY) {
 				gsize d;
 
-				if (ballot_seen || closed)
+				if (ballot_seen || closed6)
 					fail(rep, idx, "entry.position", "a ceremony entry after the "
 					    "first ballot");
 				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
@@ -1370,6 +1842,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 					const uint8_t *data;
 					size_t len;
 					CeremonyFile cf = { NULL, idx };
+					ippyo_ceremony_result *res = NULL;
 
 					if (ippyo_entry_get_document(e, d, &name, &data, &len) != 0)
 						continue;
@@ -1379,14 +1852,10 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 						continue;
 					}
 					/* Result files are recomputed from the commitments. */
-					{
-						ippyo_ceremony_result *res = NULL;
-
-						if (ippyo_ceremony_result_from_json(&res,
-						    (const char *)data, len) == 0) {
-							ippyo_ceremony_result_free(res);
-							continue;
-						}
+					if (ippyo_ceremony_result_from_json(&res, (const char *)data,
+					    len) == 0) {
+						ippyo_ceremony_result_free(res);
+						continue;
 					}
 					fail(rep, idx, "ceremony.document", "document \"%s\" is neither "
 					    "a commitments file nor a result file", name);
@@ -1398,7 +1867,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
 					fail(rep, idx, "close.signature", "the officials' signature "
 					    "does not verify");
-				if (closed) {
+				if (closed6) {
 					fail(rep, idx, "close.duplicate", "a second close entry");
 					continue;
 				}
@@ -1406,235 +1875,49 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 					fail(rep, idx, "close.log-size", "the close entry says the "
 					    "officials saw %" G_GUINT64_FORMAT " entries, more than "
 					    "precede it", (guint64)ls);
-				closed = TRUE;
+				closed6 = TRUE;
 				rep->closed = TRUE;
 				rep->close_index = idx;
 				run.st.closed = TRUE;
 				run.st.close_index = idx;
 				g_free(run.st.close_time);
 				run.st.close_time = g_strdup(ct);
+				if (rep->close_time == NULL)
+					rep->close_time = g_strdup(ct);
 			}
 		}
+
+		/* 8. In order: poll state, re-vote rule, aggregate, decryptions, result. */
+		close_idx = run.st.closed ? run.st.close_index : G_MAXUINT64;
+		run.agg->close_index = close_idx;
+		if (!walk_window(&run, jobs, &closed8, close_idx, partials, seen_trustee, error))
+			goto fatal;
+		for (i = 0; i < jobs->len; i++) {
+			BallotJob *j = &g_array_index(jobs, BallotJob, i);
+			guint k;
+
+			for (k = 0; k < j->fails->len; k++) {
+				TallyFailure *f = j->fails->pdata[k];
+
+				fail(rep, f->index, f->rule, "%s", f->message);
+			}
+		}
+		jobs_clear(jobs);
+		if (g_hash_table_size(sh.certs) > CERT_CACHE_MAX)
+			g_hash_table_remove_all(sh.certs);
+	}
+	if (start + n_read != run.size) {
+		log_ok = FALSE;
+	} else if (ippyo_merkle_state_root(&tree, run.h, root) != 0 ||
+	    memcmp(root, cp->root, 32) != 0) {
+		fail(rep, G_MAXUINT64, "tree.root", "the tree recomputed from the entries does not "
+		    "have the checkpoint's root");
+		log_ok = FALSE;
 	}
 	/* The ceremony documents of the whole record (a full run sees them all). */
 	if (start == 0)
 		check_ceremony(&run, cfiles);
 
-	/* 7. Ballots: certificates, roll, card signatures, proofs (all cores, batched). */
-	sh.m = run.m;
-	sh.key = run.key;
-	sh.side = &run.side;
-	sh.cast_lo = parse_time(ippyo_manifest_poll_opens(run.m));
-	sh.jobs = (BallotJob *)(void *)jobs->data;
-	sh.n_jobs = jobs->len;
-	sh.chunk = opts->batch >= 1 && opts->batch <= CHUNK ? opts->batch : CHUNK;
-	if (!check_ballots(&sh, opts->threads, error))
-		goto fatal;
-	rep->ballots = jobs->len;
-	for (i = 0; i < jobs->len; i++) {
-		BallotJob *j = &g_array_index(jobs, BallotJob, i);
-
-		g_hash_table_insert(job_of, &j->index, j);
-	}
-
-	/* 8. In order: poll state, re-vote rule, aggregate, decryptions, result. */
-	if (run.st.close_time != NULL)
-		rep->close_time = g_strdup(run.st.close_time);
-	{
-		gboolean closed = FALSE;
-		guint64 close_idx = run.st.closed ? run.st.close_index : G_MAXUINT64;
-		GHashTable *seen_trustee = g_hash_table_new(g_direct_hash, g_direct_equal);
-		guint k;
-
-		if (run.st.closed && close_idx < start)
-			closed = TRUE;
-		/* Partials verified in earlier runs. */
-		for (k = 0; k < run.st.partials->len; k++) {
-			gsize len;
-			const guint8 *d = g_bytes_get_data(run.st.partials->pdata[k], &len);
-			TallyPartial *p = tally_partial_from_bytes(run.m, d, len, NULL);
-
-			if (p != NULL) {
-				g_ptr_array_add(partials, p);
-				g_hash_table_add(seen_trustee, GUINT_TO_POINTER(p->trustee));
-			}
-		}
-		run.agg->close_index = close_idx;
-		for (i = 0; i < parsed->len; i++) {
-			guint64 idx = start + i;
-			ippyo_entry *e = parsed->pdata[i];
-			ippyo_entry_type t;
-
-			if (e == NULL)
-				continue;
-			t = ippyo_entry_get_type(e);
-			if (t == IPPYO_ENTRY_CLOSE && idx == close_idx)
-				closed = TRUE;
-			if (t == IPPYO_ENTRY_BALLOT) {
-				BallotJob *j = g_hash_table_lookup(job_of, &idx);
-				g_autofree char *vhex = NULL;
-				gpointer prev;
-
-				if (closed) {
-					fail(rep, idx, "ballot.after-close", "a ballot after the close "
-					    "entry (index %" G_GUINT64_FORMAT "): never counted", close_idx);
-					continue;
-				}
-				if (j == NULL || !j->ok || j->ballot == NULL)
-					continue;   /* its failures are reported; never counted */
-				vhex = tally_hex(j->voter, 32);
-				prev = g_hash_table_lookup(run.st.voters, vhex);
-				if ((r = aggregate_add(run.agg, j->ballot, FALSE)) != 0) {
-					tally_set_ippyo_error(error, r, "aggregate");
-					g_hash_table_unref(seen_trustee);
-					goto fatal;
-				}
-				if (prev != NULL) {
-					guint64 pi = GPOINTER_TO_SIZE(prev) - 1;
-					BallotJob *pj = g_hash_table_lookup(job_of, &pi);
-					ippyo_entry *old = NULL;
-					ippyo_ballot *ob = NULL;
-
-					if (pj != NULL) {
-						r = aggregate_add(run.agg, pj->ballot, TRUE);
-					} else if ((old = read_old_entry(&run, pi)) != NULL) {
-						const guint8 *b, *c, *s;
-						size_t bl, cl, sl;
-
-						r = ippyo_entry_ballot(old, &b, &bl, &c, &cl, &s, &sl);
-						if (r == 0)
-							r = ippyo_ballot_parse(&ob, run.m, b, bl);
-						if (r == 0)
-							r = aggregate_add(run.agg, ob, TRUE);
-					} else {
-						r = IPPYO_ERR_NOT_FOUND;
-					}
-					ippyo_ballot_free(ob);
-					ippyo_entry_free(old);
-					if (r != 0) {
-						tally_set_ippyo_error(error, r, "the superseded ballot %"
-						    G_GUINT64_FORMAT, pi);
-						g_hash_table_unref(seen_trustee);
-						goto fatal;
-					}
-				} else {
-					run.agg->counted++;
-				}
-				g_hash_table_replace(run.st.voters, g_steal_pointer(&vhex),
-				    GSIZE_TO_POINTER(idx + 1));
-				continue;
-			}
-			if (t == IPPYO_ENTRY_DECRYPTION) {
-				const char *name;
-				const uint8_t *d;
-				size_t len;
-				TallyPartial *p;
-				g_autoptr(GError) le = NULL;
-				gsize bc, bo;
-
-				if (!closed) {
-					fail(rep, idx, "decryption.before-close", "a decryption entry "
-					    "before the close entry");
-					continue;
-				}
-				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
-					fail(rep, idx, "decryption.signature", "the officials' signature "
-					    "does not verify");
-				if (ippyo_entry_get_document(e, 0, &name, &d, &len) != 0 ||
-				    (p = tally_partial_from_bytes(run.m, d, len, &le)) == NULL) {
-					fail(rep, idx, "decryption.document", "the partial decryption "
-					    "document does not parse (%s)", le != NULL ? le->message : "");
-					continue;
-				}
-				if (p->trustee != ippyo_entry_trustee(e)) {
-					fail(rep, idx, "decryption.document", "the entry says trustee %u, "
-					    "its document trustee %u", ippyo_entry_trustee(e), p->trustee);
-					tally_partial_free(p);
-					continue;
-				}
-				if (!tally_partial_verify(p, run.m, run.agg, &bc, &bo, &le)) {
-					fail(rep, idx, "decryption.proof", "%s", le->message);
-					tally_partial_free(p);
-					continue;
-				}
-				if (g_hash_table_contains(seen_trustee, GUINT_TO_POINTER(p->trustee))) {
-					fail(rep, idx, "decryption.duplicate", "a second decryption by "
-					    "trustee %u", p->trustee);
-					tally_partial_free(p);
-					continue;
-				}
-				g_hash_table_add(seen_trustee, GUINT_TO_POINTER(p->trustee));
-				g_ptr_array_add(run.st.partials, g_bytes_new(d, len));
-				g_ptr_array_add(partials, p);
-				continue;
-			}
-			if (t == IPPYO_ENTRY_RESULT) {
-				uint64_t ci, counted;
-				size_t nc, c, o;
-				guint64 **tot = NULL;
-				gsize bc, bo;
-				g_autoptr(GError) le = NULL;
-
-				if (!closed) {
-					fail(rep, idx, "result.before-close", "a result entry before the "
-					    "close entry");
-					continue;
-				}
-				if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run.m)))
-					fail(rep, idx, "result.signature", "the officials' signature "
-					    "does not verify");
-				if (ippyo_entry_result(e, &ci, &counted, &nc) != 0)
-					continue;
-				if (ci != close_idx)
-					fail(rep, idx, "result.close-index", "the result covers the "
-					    "close entry %" G_GUINT64_FORMAT ", the close entry is %"
-					    G_GUINT64_FORMAT, (guint64)ci, close_idx);
-				if (counted != run.agg->counted)
-					fail(rep, idx, "result.counted", "the result counts %"
-					    G_GUINT64_FORMAT " ballots; the chain has %" G_GUINT64_FORMAT
-					    " counted ballots (the last ballot of each voter before close)",
-					    (guint64)counted, run.agg->counted);
-				if (nc != run.agg->n_contests) {
-					fail(rep, idx, "result.total", "the result has %zu contests", nc);
-					continue;
-				}
-				if (partials->len < ippyo_manifest_trustees_t(run.m)) {
-					fail(rep, idx, "result.decryptions", "only %u valid decryption "
-					    "entries precede the result; %u are needed", partials->len,
-					    ippyo_manifest_trustees_t(run.m));
-					continue;
-				}
-				tot = g_new0(guint64 *, nc);
-				for (c = 0; c < nc; c++) {
-					tot[c] = g_new0(guint64, run.agg->n_options[c]);
-					if (ippyo_entry_result_options(e, c) != run.agg->n_options[c])
-						continue;
-					for (o = 0; o < run.agg->n_options[c]; o++) {
-						uint64_t v;
-
-						if (ippyo_entry_result_total(e, c, o, &v) == 0)
-							tot[c][o] = v;
-					}
-				}
-				if (!tally_check_totals(run.m, run.agg,
-				    (TallyPartial *const *)partials->pdata, partials->len, tot, &bc, &bo,
-				    &le)) {
-					fail(rep, idx, "result.total", "%s", le->message);
-					tally_totals_free(tot, nc);
-					continue;
-				}
-				if (rep->totals == NULL && counted == run.agg->counted &&
-				    ci == close_idx) {
-					rep->totals = tot;
-					rep->has_result = TRUE;
-				} else {
-					tally_totals_free(tot, nc);
-				}
-				run.st.result_seen = TRUE;
-			}
-		}
-		g_hash_table_unref(seen_trustee);
-	}
 	if (rep->closed || run.st.closed) {
 		rep->closed = TRUE;
 		rep->close_index = run.st.close_index;
@@ -1664,17 +1947,6 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 		}
 		g_array_sort(rep->counted, u64_cmp);
 	}
-	for (i = 0; i < jobs->len; i++) {
-		BallotJob *j = &g_array_index(jobs, BallotJob, i);
-		guint k;
-
-		for (k = 0; k < j->fails->len; k++) {
-			TallyFailure *f = j->fails->pdata[k];
-
-			fail(rep, f->index, f->rule, "%s", f->message);
-		}
-	}
-
 	/* 9. The state for the next run: only for a log that verified. */
 	if (opts->state_path != NULL && log_ok) {
 		guint i2;
@@ -1718,16 +1990,18 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	}
 done:
 	g_ptr_array_sort(rep->failures, failure_cmp);
-	if (jobs != NULL)
-		for (i = 0; i < jobs->len; i++) {
-			BallotJob *j = &g_array_index(jobs, BallotJob, i);
-
-			ippyo_ballot_free(j->ballot);
-			g_ptr_array_unref(j->fails);
-		}
+	jobs_clear(jobs);
+	if (pool != NULL)
+		g_thread_pool_free(pool, FALSE, TRUE);
+	if (sh.certs != NULL) {
+		g_hash_table_unref(sh.certs);
+		g_mutex_clear(&sh.lock);
+		g_cond_clear(&sh.done);
+	}
+	if (seen_trustee != NULL)
+		g_hash_table_unref(seen_trustee);
 	for (i = 0; cfiles != NULL && i < cfiles->len; i++)
 		ippyo_ceremony_commitments_free(g_array_index(cfiles, CeremonyFile, i).c);
-	g_clear_pointer(&parsed, g_ptr_array_unref);
 	ippyo_entry_free(e0);
 	ippyo_note_free(note);
 	ippyo_checkpoint_free(cp);
@@ -1742,16 +2016,18 @@ done:
 fatal:
 	g_clear_pointer(&rep->failures, g_ptr_array_unref);
 	rep->failures = g_ptr_array_new_with_free_func(failure_free);
-	if (jobs != NULL)
-		for (i = 0; i < jobs->len; i++) {
-			BallotJob *j = &g_array_index(jobs, BallotJob, i);
-
-			ippyo_ballot_free(j->ballot);
-			g_ptr_array_unref(j->fails);
-		}
+	jobs_clear(jobs);
+	if (pool != NULL)
+		g_thread_pool_free(pool, FALSE, TRUE);
+	if (sh.certs != NULL) {
+		g_hash_table_unref(sh.certs);
+		g_mutex_clear(&sh.lock);
+		g_cond_clear(&sh.done);
+	}
+	if (seen_trustee != NULL)
+		g_hash_table_unref(seen_trustee);
 	for (i = 0; cfiles != NULL && i < cfiles->len; i++)
 		ippyo_ceremony_commitments_free(g_array_index(cfiles, CeremonyFile, i).c);
-	g_clear_pointer(&parsed, g_ptr_array_unref);
 	ippyo_entry_free(e0);
 	ippyo_note_free(note);
 	ippyo_checkpoint_free(cp);

@@ -20,6 +20,7 @@ typedef struct {
 	guint threads;                /* 0: one per core */
 	guint batch;                  /* ballots per batch verification, 1..64 (0: 64) */
 	gint64 now;                   /* the verifier's clock (0: the real one) */
+	guint window;                 /* entries in memory at a time (0: 512) */
 } TallyVerifyOptions;
 
 /* One broken rule; index is G_MAXUINT64 when no entry is at fault. */
