@@ -8,18 +8,29 @@
 #include "election/signature.h"
 #include "error.h"
 #include "record.h"
+#include "tally-append.h"
 #include "tally-error.h"
 #include "tally-keys.h"
 #include "tally.h"
 
+/* Writes the entry to dir/name; with url, appends it too (the receipt saved as
+ * dir/<receipt>, verified). */
 static gboolean
-write_entry(const char *dir, const char *name, ippyo_entry *e, GError **error)
+write_entry(const TallyContext *ctx, const char *dir, const char *name, const char *receipt,
+    ippyo_entry *e, const char *url, const ippyo_manifest *m, json_t *report, GError **error)
 {
 	g_autofree char *path = g_build_filename(dir, name, NULL);
+	g_autofree char *rpath = g_build_filename(dir, receipt, NULL);
+	g_autoptr(GBytes) bytes = NULL;
 	size_t len;
 	const uint8_t *d = ippyo_entry_bytes(e, &len);
 
-	return tally_write_file(path, d, len, 0644, error);
+	if (!tally_write_file(path, d, len, 0644, error))
+		return FALSE;
+	if (url == NULL)
+		return TRUE;
+	bytes = g_bytes_new(d, len);
+	return tally_append_and_save(ctx, url, m, bytes, path, rpath, report, error);
 }
 
 gboolean
@@ -37,7 +48,8 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 		{ "out-dir", 0, 0, G_OPTION_ARG_FILENAME, &out_dir,
 		  "Folder for decryption-<j>.json and result.json (default: .)", "DIR" },
 		{ "url", 0, 0, G_OPTION_ARG_STRING, &url,
-		  "The chain (its API takes no decryption or result entries: files only)", "URL" },
+		  "Also append the entries to the chain at URL (POST /v1/entries), receipts verified "
+		  "and saved next to them", "URL" },
 		{ NULL }
 	};
 	ippyo_manifest *m = NULL;
@@ -46,6 +58,7 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 	    (GDestroyNotify)tally_partial_free);
 	g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	guint64 **totals = NULL;
+	json_t *appended = json_array();
 	uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES];
 	gboolean have_sk = FALSE, ok = FALSE;
 	gsize alen, c, o;
@@ -55,11 +68,20 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 	    "PARTIAL: partial decryption documents (ippyo-tally decrypt), at least t of them.\n"
 	    "Each is verified against the aggregate and the trustee's key of the manifest; a bad\n"
 	    "one is named and left out. The totals are found by Lagrange combination and a\n"
-	    "discrete log bounded by the number of counted ballots.", &argc, &argv, error))
+	    "discrete log bounded by the number of counted ballots.\n"
+	    "With --officials-key, the signed decryption-<j>.json and result.json are written\n"
+	    "to --out-dir; with --url too, they are appended to the chain in that order and\n"
+	    "each receipt is verified and saved (decryption-<j>.receipt, result.receipt).",
+	    &argc, &argv, error))
 		goto out;
 	if (man_path == NULL || agg_path == NULL || argc < 2) {
 		tally_set_usage_error(error, "--manifest, --aggregate and the partial decryptions "
 		    "are required");
+		goto out;
+	}
+	if (url != NULL && key_path == NULL) {
+		tally_set_usage_error(error, "--url needs --officials-key: the entries it appends "
+		    "are signed by the officials");
 		goto out;
 	}
 	if ((m = tally_load_sealed_manifest(man_path, error)) == NULL)
@@ -132,6 +154,7 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 		for (k = 0; k < parts->len; k++) {
 			TallyPartial *p = parts->pdata[k];
 			g_autofree char *name = g_strdup_printf("decryption-%u.json", p->trustee);
+			g_autofree char *rname = g_strdup_printf("decryption-%u.receipt", p->trustee);
 			gsize len;
 			const guint8 *d = g_bytes_get_data(docs->pdata[k], &len);
 
@@ -140,7 +163,7 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 				    p->trustee);
 				goto out;
 			}
-			ok = write_entry(dir, name, e, error);
+			ok = write_entry(ctx, dir, name, rname, e, url, m, appended, error);
 			ippyo_entry_free(e);
 			if (!ok)
 				goto out;
@@ -160,15 +183,13 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 			tally_set_ippyo_error(error, r, "the officials' key is not the manifest's");
 			goto out;
 		}
-		ok = write_entry(dir, "result.json", e, error);
+		ok = write_entry(ctx, dir, "result.json", "result.receipt", e, url, m, appended, error);
 		ippyo_entry_free(e);
 		if (!ok)
 			goto out;
 		ok = FALSE;
 		tally_progress(ctx, "wrote %u decryption entries and result.json in %s%s",
-		    parts->len, dir, url != NULL ? "; the chain's API (docs/chain.md) takes no "
-		    "decryption or result entries, so nothing was sent to it: publish the files "
-		    "with the record" : "");
+		    parts->len, dir, url != NULL ? ", and appended them to the chain" : "");
 	} else {
 		tally_progress(ctx, "no --officials-key: totals only, no entries written");
 	}
@@ -191,6 +212,8 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 		json_object_set_new(j, "counted", json_integer((json_int_t)agg->counted));
 		json_object_set_new(j, "trustees", tr);
 		json_object_set_new(j, "totals", t);
+		if (url != NULL)
+			json_object_set_new(j, "appended", json_incref(appended));
 		ok = tally_print_json(j, error);
 		json_decref(j);
 	} else {
@@ -203,6 +226,7 @@ tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error)
 		ok = TRUE;
 	}
 out:
+	json_decref(appended);
 	if (have_sk)
 		OPENSSL_cleanse(sk, sizeof(sk));
 	if (totals != NULL)

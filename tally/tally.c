@@ -21,6 +21,7 @@ static const TallyCommand commands[] = {
 	{ "ceremony", "round1|round2|round3", "Run a trustee's round of the key ceremony", tally_cmd_ceremony },
 	{ "seal", "", "Seal the manifest with the ceremony's keys: entry 0 of the chain", tally_cmd_seal },
 	{ "close", "[URL]", "Close the poll: the officials' signed close entry", tally_cmd_close },
+	{ "append", "URL ENTRY.json...", "Append the officials' signed entries to the chain", tally_cmd_append },
 	{ "witness", "", "Serve a C2SP tlog-witness that cosigns consistent checkpoints", tally_cmd_witness },
 	/* ---- observers and the tally: add one line each below ---- */
 	{ "verify", "URL|DIR", "Verify the whole election record (the observer's tool)", tally_cmd_verify },

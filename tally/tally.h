@@ -61,6 +61,7 @@ gboolean tally_cmd_aggregate(TallyContext *ctx, int argc, char **argv, GError **
 gboolean tally_cmd_decrypt(TallyContext *ctx, int argc, char **argv, GError **error);
 gboolean tally_cmd_combine(TallyContext *ctx, int argc, char **argv, GError **error);
 gboolean tally_cmd_result(TallyContext *ctx, int argc, char **argv, GError **error);
+gboolean tally_cmd_append(TallyContext *ctx, int argc, char **argv, GError **error);
 /* ---- end of subcommand prototypes ---- */
 
 /* The table, terminated by a NULL name. */
