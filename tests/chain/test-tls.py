@@ -24,6 +24,12 @@ from chainharness import BUILD, Election, Server, Tap, pki_dir  # noqa: E402
 VOTE = os.path.join(BUILD, "client", "ippyo-vote")
 TRUST = "/etc/ssl/certs/ca-certificates.crt"     # GnuTLS's system trust on Debian
 
+# In the ASan build, LeakSanitizer's own tracer sometimes crashes (SIGSEGV in
+# the tracer) while it stops the threads of a server that served TLS
+# (glib-networking's): a sanitizer fault at exit, not a leak report. Leaks
+# stay checked on the plain-HTTP servers of the other chain tests.
+os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+
 t = Tap()
 pki = pki_dir()
 el = Election(pki)
