@@ -660,11 +660,12 @@ typedef struct {
 	const char *key;
 	const char *what;
 	double s;
+	gboolean skipped;
 } Phase;
 
 enum {
 	P_PKI, P_CERTS, P_KEYS, P_INIT, P_CEREMONY, P_SEAL, P_CHAIN, P_ENCRYPT, P_SUBMIT, P_CARDS, P_CLOSE,
-	P_VERIFY, P_AGGREGATE, P_DECRYPT, P_COMBINE, P_COUNT
+	P_VERIFY, P_AGGREGATE, P_DECRYPT, P_COMBINE, P_APPEND, P_FINAL, P_RESULT, P_COUNT
 };
 
 int
@@ -686,7 +687,7 @@ bench_e2e(int argc, char **argv)
 	g_autoptr(GOptionContext) octx = g_option_context_new("- the whole demo election, phase by phase");
 	g_autoptr(GError) error = NULL;
 	Phase ph[P_COUNT] = {
-		[P_PKI] = { "test_pki_s", "tests/vcard/make-test-pki: CAs, CRL, the virtual cards", 0 },
+		[P_PKI] = { "test_pki_s", "tests/vcard/make-test-pki (or a copy): CAs, CRL, the virtual cards", 0 },
 		[P_CERTS] = { "voter_certs_s", "N voter certificates issued by the test JPKI's CA (all cores)", 0 },
 		[P_KEYS] = { "keys_s", "ippyo-tally keygen: officials', chain and witness keys", 0 },
 		[P_INIT] = { "init_s", "ippyo-tally init: draft manifest and roll from the certificates", 0 },
@@ -701,6 +702,9 @@ bench_e2e(int argc, char **argv)
 		[P_AGGREGATE] = { "aggregate_s", "ippyo-tally aggregate from the mirror", 0 },
 		[P_DECRYPT] = { "decrypt_s", "ippyo-tally decrypt by trustees 1 and 3, one after the other", 0 },
 		[P_COMBINE] = { "combine_s", "ippyo-tally combine: proofs checked, Lagrange, discrete log", 0 },
+		[P_APPEND] = { "append_s", "ippyo-tally append: the decryption and result entries into the chain", 0 },
+		[P_FINAL] = { "final_verify_s", "the observer's verify again, incrementally: the whole record", 0 },
+		[P_RESULT] = { "result_s", "ippyo-tally result from the mirror: table and HTML report", 0 },
 	};
 	E2e e = { .lock_fd = -1 };
 	Bulk b = { 0 };
@@ -722,8 +726,11 @@ bench_e2e(int argc, char **argv)
 	    "the test JPKI's authentication CA (one RSA key shared by all, each voter its own\n"
 	    "certificate and roll entry) and their ballots are encrypted and signed in software.\n"
 	    "The decrypted totals must equal the choices cast, or the run fails.\n\n"
+	    "With an ippyo-tally that has `append`, the decryption and result entries are\n"
+	    "appended to the chain, the record verified again and the result read back.\n\n"
 	    "Environment: IPPYO_BUILD_DIR (the build to run; default: the one this was built\n"
-	    "in), IPPYO_SOURCE_DIR (for tests/vcard; default: the source tree it came from).");
+	    "in), IPPYO_SOURCE_DIR (for tests/vcard; default: the source tree it came from),\n"
+	    "IPPYO_PKI_TEMPLATE (a test PKI to copy instead of running make-test-pki).");
 	if (!g_option_context_parse(octx, &argc, &argv, &error) || voters < 1 || voters > 1000000 ||
 	    cards < 0 || cards > MAX_CARDS || argc != 1) {
 		g_printerr("ippyo-bench e2e: %s\n", error != NULL ? error->message :
@@ -781,7 +788,15 @@ bench_e2e(int argc, char **argv)
 		g_autofree char *witness = path(&e, "witness");
 		FILE *f;
 
-		RUN(NULL, "sh", e.make_pki, pki);
+		if (g_getenv("IPPYO_PKI_TEMPLATE") != NULL && *g_getenv("IPPYO_PKI_TEMPLATE") != '\0') {
+			g_autofree char *cards_dir = g_build_filename(g_getenv("IPPYO_PKI_TEMPLATE"),
+			    "cards", NULL);
+
+			if (!g_file_test(cards_dir, G_FILE_TEST_IS_DIR))
+				die("IPPYO_PKI_TEMPLATE: %s is not a test PKI", g_getenv("IPPYO_PKI_TEMPLATE"));
+			RUN(NULL, "cp", "-R", g_getenv("IPPYO_PKI_TEMPLATE"), pki);
+		} else
+			RUN(NULL, "sh", e.make_pki, pki);
 		ph[P_PKI].s = now() - t;
 		t = now();
 		if ((f = fopen(ca_crt, "r")) == NULL || (b.ca = PEM_read_X509(f, NULL, NULL, NULL)) == NULL)
@@ -1140,13 +1155,53 @@ bench_e2e(int argc, char **argv)
 			}
 		}
 		json_decref(j);
+
+		/*
+		 * 14. the decryption and result entries into the chain, the whole
+		 * record verified once more and the result read back from it: only
+		 * with an ippyo-tally that has `append` (POST /v1/entries).
+		 */
+		{
+			const char *probe[] = { e.tally, "append", "--help", NULL };
+
+			if (run_env(NULL, NULL, NULL, -1, probe) != 0) {
+				ph[P_APPEND].skipped = ph[P_FINAL].skipped = ph[P_RESULT].skipped = TRUE;
+			} else {
+				g_autofree char *d1p = g_strdup_printf("%s/decryption-1.json", tdir);
+				g_autofree char *d3p = g_strdup_printf("%s/decryption-3.json", tdir);
+				g_autofree char *rp = g_strdup_printf("%s/result.json", tdir);
+				g_autofree char *html = path(&e, "report.html");
+				g_autofree char *table = path(&e, "result.txt");
+				g_autofree char *fout = path(&e, "final-verify.json");
+
+				t = now();
+				RUN(NULL, e.tally, "append", url, d1p, d3p, rp, "--manifest", e0, "-q");
+				ph[P_APPEND].s = now() - t;
+				t = now();
+				RUN(fout, e.tally, "verify", url, "--mirror", mirror, "--state", state, "--roll",
+				    roll, "--ca", ca, "--crl", crl, "--policy", pol, "--election-hash",
+				    election_hash, "--json", "-q");
+				ph[P_FINAL].s = now() - t;
+				j = load_json(fout);
+				if (!json_is_true(json_object_get(j, "ok")))
+					die("the final verification did not succeed (%s)", fout);
+				entries_n = (guint64)json_integer_value(json_object_get(j, "size"));
+				json_decref(j);
+				t = now();
+				RUN(table, e.tally, "result", mirror, "--lang", "en", "--html", html, "--roll",
+				    roll, "--ca", ca, "--crl", crl, "--policy", pol, "--election-hash",
+				    election_hash);
+				ph[P_RESULT].s = now() - t;
+			}
+		}
 	}
 
 	r = bench_report_new("ippyo-bench e2e: the whole demo election, wall time by phase");
 	bench_report_add(r, "voters", voters, "", "bulk voters, software-signed ballots");
 	bench_report_add(r, "card_voters", cards, "", "voters with ippyo-vote and a virtual card");
 	for (size_t i = 0; i < P_COUNT; i++)
-		bench_report_add(r, ph[i].key, ph[i].s, "s", ph[i].what);
+		if (!ph[i].skipped)
+			bench_report_add(r, ph[i].key, ph[i].s, "s", ph[i].what);
 	bench_report_add(r, "total_s", now() - t_start - lock_wait, "s",
 	    "the whole election (waiting for the card reader's lock excluded)");
 	bench_report_add(r, "counted", (double)counted, "", "ballots counted (the last of each voter)");
@@ -1159,6 +1214,9 @@ bench_e2e(int argc, char **argv)
 	    G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "/%"
 	    G_GUINT64_FORMAT, expected[0][0], expected[0][1], expected[0][2], expected[0][3],
 	    expected[1][0], expected[1][1], expected[1][2], expected[1][3], expected[1][4]);
+	if (ph[P_APPEND].skipped)
+		bench_report_note(r, "not measured: appending the decryption and result entries and "
+		    "reading the result back (this ippyo-tally has no `append`)");
 	if (keep != NULL)
 		bench_report_note(r, "the election's files are in %s", e.dir);
 	bench_report_print(r, json);
