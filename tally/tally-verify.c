@@ -588,7 +588,9 @@ typedef struct {
 	int parse_r;                 /* ippyo_entry_parse's result */
 	char *election;              /* the election it names when not the manifest's */
 	gboolean is_ballot;
-	ippyo_ballot *ballot;        /* parsed (NULL if it did not parse) */
+	ippyo_ballot *ballot;        /* parsed (NULL if it did not parse), until checked */
+	GPtrArray *sel;              /* a good ballot's ciphertexts (contests, then options) */
+	int sel_r;                   /* why sel could not be made (internal) */
 	guint8 voter[32];
 	gint64 cast_hi;              /* the upper bound of its cast time */
 	gboolean ok;                 /* every check passed */
@@ -826,6 +828,33 @@ check_ballot(BallotJob *j, BallotShared *sh)
 		    "fingerprint");
 }
 
+/* Copies of a ballot's ciphertexts, contests then options: what the aggregate needs. */
+static int
+ballot_selections(const ippyo_manifest *m, const ippyo_ballot *b, GPtrArray **out)
+{
+	GPtrArray *sel = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_ciphertext_free);
+	gsize c, o;
+
+	*out = NULL;
+	for (c = 0; c < ippyo_manifest_contests(m); c++)
+		for (o = 0; o < ippyo_manifest_options(m, c); o++) {
+			const ippyo_ciphertext *x = ippyo_ballot_selection(b, c, o);
+			ippyo_ciphertext *d;
+
+			if (x == NULL) {
+				g_ptr_array_unref(sel);
+				return IPPYO_ERR_BALLOT_SHAPE;
+			}
+			if ((d = ippyo_ciphertext_dup(x)) == NULL) {
+				g_ptr_array_unref(sel);
+				return IPPYO_ERR_ALLOC;
+			}
+			g_ptr_array_add(sel, d);
+		}
+	*out = sel;
+	return 0;
+}
+
 /* One task: entries [start, start + chunk) of the window; their ballots' proofs in one batch. */
 static void
 window_task(BallotShared *sh, gsize start)
@@ -878,10 +907,18 @@ window_task(BallotShared *sh, gsize start)
 				    "verify for this voter");
 		}
 	}
-	/* A checked ballot keeps its parsed ballot only; the entry can go. */
-	for (i = start; i < end; i++)
-		if (sh->jobs[i].is_ballot)
-			g_clear_pointer(&sh->jobs[i].entry, ippyo_entry_free);
+	/* A checked ballot keeps only its ciphertexts, if it may count (a parsed
+	 * ballot with its proofs is about ten times their size). */
+	for (i = start; i < end; i++) {
+		BallotJob *j = &sh->jobs[i];
+
+		if (!j->is_ballot)
+			continue;
+		g_clear_pointer(&j->entry, ippyo_entry_free);
+		if (j->ok && j->ballot != NULL)
+			j->sel_r = ballot_selections(sh->m, j->ballot, &j->sel);
+		g_clear_pointer(&j->ballot, ippyo_ballot_free);
+	}
 }
 
 static void
@@ -939,6 +976,8 @@ jobs_clear(GArray *jobs)
 		g_free(j->election);
 		ippyo_entry_free(j->entry);
 		ippyo_ballot_free(j->ballot);
+		if (j->sel != NULL)
+			g_ptr_array_unref(j->sel);
 		if (j->fails != NULL)
 			g_ptr_array_unref(j->fails);
 	}
@@ -949,17 +988,19 @@ jobs_clear(GArray *jobs)
 /* ---- the aggregate ---- */
 
 static int
-aggregate_add(TallyAggregate *agg, const ippyo_ballot *b, gboolean subtract)
+aggregate_add(TallyAggregate *agg, GPtrArray *sel, gboolean subtract)
 {
 	ippyo_point *al = ippyo_point_new(), *be = ippyo_point_new();
 	gsize c, o;
 	int r = IPPYO_ERR_ALLOC;
 
+	gsize k = 0;
+
 	if (al == NULL || be == NULL)
 		goto out;
 	for (c = 0; c < agg->n_contests; c++) {
 		for (o = 0; o < agg->n_options[c]; o++) {
-			const ippyo_ciphertext *x = ippyo_ballot_selection(b, c, o);
+			const ippyo_ciphertext *x = k < sel->len ? sel->pdata[k++] : NULL;
 			ippyo_ciphertext *t = agg->totals[c][o];
 
 			if (x == NULL) {
@@ -1374,10 +1415,11 @@ supersede(Run *run, GArray *jobs, guint64 pi)
 	BallotJob *pj = window_job(jobs, pi);
 	ippyo_entry *old = NULL;
 	ippyo_ballot *ob = NULL;
+	GPtrArray *sel = NULL;
 	int r;
 
-	if (pj != NULL && pj->ballot != NULL)
-		return aggregate_add(run->agg, pj->ballot, TRUE);
+	if (pj != NULL && pj->sel != NULL)
+		return aggregate_add(run->agg, pj->sel, TRUE);
 	if ((old = read_old_entry(run, pi)) == NULL)
 		return IPPYO_ERR_NOT_FOUND;
 	{
@@ -1388,8 +1430,12 @@ supersede(Run *run, GArray *jobs, guint64 pi)
 		if (r == 0)
 			r = ippyo_ballot_parse(&ob, run->m, b, bl);
 		if (r == 0)
-			r = aggregate_add(run->agg, ob, TRUE);
+			r = ballot_selections(run->m, ob, &sel);
+		if (r == 0)
+			r = aggregate_add(run->agg, sel, TRUE);
 	}
+	if (sel != NULL)
+		g_ptr_array_unref(sel);
 	ippyo_ballot_free(ob);
 	ippyo_entry_free(old);
 	return r;
@@ -1424,11 +1470,16 @@ walk_window(Run *run, GArray *jobs, gboolean *closed, guint64 close_idx, GPtrArr
 				    "entry (index %" G_GUINT64_FORMAT "): never counted", close_idx);
 				continue;
 			}
-			if (!j->ok || j->ballot == NULL)
+			if (!j->ok)
 				continue;   /* its failures are reported; never counted */
+			if (j->sel == NULL) {
+				tally_set_ippyo_error(error, j->sel_r, "ballot %" G_GUINT64_FORMAT,
+				    idx);
+				return FALSE;
+			}
 			vhex = tally_hex(j->voter, 32);
 			prev = g_hash_table_lookup(run->st.voters, vhex);
-			if ((r = aggregate_add(run->agg, j->ballot, FALSE)) != 0) {
+			if ((r = aggregate_add(run->agg, j->sel, FALSE)) != 0) {
 				tally_set_ippyo_error(error, r, "aggregate");
 				return FALSE;
 			}
