@@ -1769,7 +1769,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	g_mutex_init(&sh.lock);
 	g_cond_init(&sh.done);
 	threads = opts->threads != 0 ? opts->threads : g_get_num_processors();
-	if (threads > 1 && (pool = g_thread_pool_new(window_worker, &sh, (gint)threads, FALSE,
+	if (threads > 1 && (pool = g_thread_pool_new(window_worker, &sh, (gint)threads, TRUE,
 	    error)) == NULL)
 		goto fatal;
 	window = opts->window != 0 ? opts->window : WINDOW;
