@@ -219,8 +219,9 @@ tally_cmd_seal(TallyContext *ctx, int argc, char **argv, GError **error)
 	};
 
 	if (!tally_context_parse(ctx, entries,
-	    "The manifest entry is what ippyo-chaind's [election] manifest names.", &argc, &argv,
-	    error))
+	    "The manifest entry is what ippyo-chaind's [election] manifest names. Append the\n"
+	    "ceremony entry to the chain before the first ballot:\n"
+	    "  ippyo-tally append URL CEREMONY-ENTRY --manifest ENTRY0", &argc, &argv, error))
 		return FALSE;
 	if (argc != 1 || draft == NULL || dir == NULL || key == NULL || out == NULL) {
 		tally_set_usage_error(error, "usage: seal --draft DRAFT --ceremony DIR "
