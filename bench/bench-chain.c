@@ -9,10 +9,16 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench.h"
+#include "chain-cards.h"
 #include "chain-daemon.h"
 #include "chain-store.h"
 #include "crypto/group.h"
@@ -378,63 +384,236 @@ quit_server_cb(gpointer data)
 
 /* ---- the load generator ---- */
 
+/*
+ * One thread per connection, blocking sockets, HTTP/1.1 keep-alive, the
+ * request written from the pre-signed bytes with one writev: the load
+ * generator costs a few microseconds of CPU per ballot, so that what is
+ * measured is the server (libsoup's client cost ~0.3 ms of the same 2 cores
+ * per ballot).
+ */
 typedef struct {
-	SoupSession *session;
-	char *url;
+	guint16 port;
 	GPtrArray *ballots;
-	guint next;
-	guint done;
-	guint errors;
-	GArray *latencies;       /* double, ms */
-	GMainLoop *loop;
+	gint next;                /* atomic */
+	gint errors;              /* atomic */
+	GMutex lock;
+	GArray *latencies;        /* double, ms */
+	double cpu_s;             /* the connection threads' CPU time */
 } Load;
 
-typedef struct {
-	Load *load;
-	gint64 start;
-	SoupMessage *msg;
-} Call;
-
-static void send_next(Load *l);
-
-static void
-sent_cb(GObject *source, GAsyncResult *res, gpointer data)
+static int
+load_connect(guint16 port)
 {
-	Call *c = data;
-	Load *l = c->load;
-	g_autoptr(GError) error = NULL;
-	g_autoptr(GBytes) body = soup_session_send_and_read_finish(SOUP_SESSION(source), res, &error);
-	double ms = (double)(g_get_monotonic_time() - c->start) / 1000.0;
+	struct sockaddr_in a;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
 
-	if (body == NULL || soup_message_get_status(c->msg) != SOUP_STATUS_OK) {
-		if (l->errors++ < 5)
-			g_printerr("ippyo-bench chain: %s\n", error != NULL ? error->message :
-			    (const char *)g_bytes_get_data(body, NULL));
-	} else
-		g_array_append_val(l->latencies, ms);
-	g_object_unref(c->msg);
-	g_free(c);
-	l->done++;
-	if (l->done == l->ballots->len)
-		g_main_loop_quit(l->loop);
-	else
-		send_next(l);
+	if (fd < 0)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons(port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-static void
-send_next(Load *l)
+/* Reads one response; returns its status (or -1), *keep: the connection can be reused. */
+static int
+load_read_response(int fd, GByteArray *buf, gboolean *keep)
 {
-	Call *c;
+	gsize head = 0, clen = 0;
+	int status = -1;
 
-	if (l->next >= l->ballots->len)
-		return;
-	c = g_new0(Call, 1);
-	c->load = l;
-	c->msg = soup_message_new("POST", l->url);
-	soup_message_set_request_body_from_bytes(c->msg, "application/json",
-	    l->ballots->pdata[l->next++]);
-	c->start = g_get_monotonic_time();
-	soup_session_send_and_read_async(l->session, c->msg, G_PRIORITY_DEFAULT, NULL, sent_cb, c);
+	*keep = FALSE;
+	g_byte_array_set_size(buf, 0);
+	for (;;) {
+		guint8 tmp[16384];
+		ssize_t n;
+
+		if (head == 0 && buf->len >= 4) {
+			const char *p = (const char *)buf->data;
+			const char *end = g_strstr_len(p, (gssize)buf->len, "\r\n\r\n");
+
+			if (end != NULL) {
+				g_autofree char *h = g_ascii_strdown(p, end - p);
+				const char *cl = strstr(h, "\r\ncontent-length:");
+
+				head = (gsize)(end - p) + 4;
+				if (buf->len < 12 || strncmp(p, "HTTP/1.1 ", 9) != 0 || cl == NULL)
+					return -1;
+				status = (int)g_ascii_strtoll(p + 9, NULL, 10);
+				clen = (gsize)g_ascii_strtoull(cl + 17, NULL, 10);
+				*keep = strstr(h, "\r\nconnection: close") == NULL;
+			}
+		}
+		if (head != 0 && buf->len >= head + clen)
+			return buf->len == head + clen ? status : -1;
+		n = read(fd, tmp, sizeof(tmp));
+		if (n <= 0)
+			return -1;
+		g_byte_array_append(buf, tmp, (guint)n);
+	}
+}
+
+static gpointer
+load_thread(gpointer data)
+{
+	Load *l = data;
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	g_autoptr(GArray) lat = g_array_new(FALSE, FALSE, sizeof(double));
+	int fd = -1;
+	gint i;
+
+	while ((i = g_atomic_int_add(&l->next, 1)) < (gint)l->ballots->len) {
+		GBytes *b = l->ballots->pdata[i];
+		char head[256];
+		struct iovec iov[2];
+		gsize blen, want, done = 0;
+		gint64 start = g_get_monotonic_time();
+		gboolean keep = FALSE;
+		int status;
+
+		iov[1].iov_base = (void *)g_bytes_get_data(b, &blen);
+		iov[1].iov_len = blen;
+		iov[0].iov_base = head;
+		iov[0].iov_len = (size_t)g_snprintf(head, sizeof(head),
+		    "POST /v1/ballots HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n"
+		    "Content-Type: application/json\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n",
+		    l->port, blen);
+		want = iov[0].iov_len + blen;
+		if (fd < 0 && (fd = load_connect(l->port)) < 0) {
+			g_atomic_int_inc(&l->errors);
+			continue;
+		}
+		while (done < want) {
+			ssize_t n = writev(fd, iov, 2);
+
+			if (n <= 0)
+				break;
+			done += (gsize)n;
+			for (int k = 0; k < 2 && n > 0; k++) {
+				gsize take = MIN((gsize)n, iov[k].iov_len);
+
+				iov[k].iov_base = (char *)iov[k].iov_base + take;
+				iov[k].iov_len -= take;
+				n -= (ssize_t)take;
+			}
+		}
+		status = done == want ? load_read_response(fd, buf, &keep) : -1;
+		if (status == 200) {
+			double ms = (double)(g_get_monotonic_time() - start) / 1000.0;
+
+			g_array_append_val(lat, ms);
+		} else if (g_atomic_int_add(&l->errors, 1) < 5)
+			g_printerr("ippyo-bench chain: ballot %d: status %d %.*s\n", i, status,
+			    (int)MIN(buf->len, 200u), (const char *)buf->data);
+		if (!keep) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	g_mutex_lock(&l->lock);
+	g_array_append_vals(l->latencies, lat->data, lat->len);
+	l->cpu_s += thread_cpu();
+	g_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+/* ---- CPU per ballot by stage, one thread, outside the server ---- */
+
+typedef struct {
+	double entry_parse, cert_chain, roll, card_sig, ballot_parse, proofs;
+	guint n;
+} Stages;
+
+static double
+cpu_now(void)
+{
+	return thread_cpu();
+}
+
+/*
+ * The checks of POST /v1/ballots one after the other on n pre-signed
+ * ballots, each stage timed on this thread's CPU clock (proofs in batches
+ * of 64, as the workers do).
+ */
+static void
+measure_stages(Setup *s, const char *dir, guint n, Stages *out)
+{
+	g_autofree char *ca = g_build_filename(dir, "ca.pem", NULL);
+	g_autofree char *crl = g_build_filename(dir, "auth.crl", NULL);
+	char *cas[] = { ca, NULL }, *crls[] = { crl, NULL };
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ChainCards) cards = chain_cards_load(cas, crls, &error);
+	g_autofree ippyo_entry **es = g_new0(ippyo_entry *, n);
+	g_autofree ippyo_ballot **bs = g_new0(ippyo_ballot *, n);
+	g_autofree uint8_t (*voters)[IPPYO_BINDING_BYTES] = g_malloc((gsize)n * IPPYO_BINDING_BYTES);
+	g_autofree guint8 *sorted = g_memdup2(s->fps, (gsize)s->n * 32);
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	double t;
+
+	memset(out, 0, sizeof(*out));
+	if (cards == NULL)
+		fail(error->message, 0);
+	n = MIN(n, s->n);
+	qsort(sorted, s->n, 32, (int (*)(const void *, const void *))fp_cmp);
+	t = cpu_now();
+	for (guint i = 0; i < n; i++) {
+		gsize len;
+		const guint8 *b = g_bytes_get_data(s->ballots->pdata[i], &len);
+
+		if (ippyo_entry_parse(&es[i], b, len) != 0)
+			fail("stage: entry", 0);
+	}
+	out->entry_parse = cpu_now() - t;
+	t = cpu_now();
+	for (guint i = 0; i < n; i++) {
+		if (chain_cards_check_cert(cards, ippyo_entry_certificate(es[i]), ippyo_entry_voter(es[i]),
+		    now) != 0)
+			fail("stage: certificate", 0);
+	}
+	out->cert_chain = cpu_now() - t;
+	t = cpu_now();
+	for (guint i = 0; i < n; i++) {
+		if (bsearch(ippyo_entry_voter(es[i]), sorted, s->n, 32,
+		    (int (*)(const void *, const void *))fp_cmp) == NULL)
+			fail("stage: roll", 0);
+	}
+	out->roll = cpu_now() - t;
+	t = cpu_now();
+	for (guint i = 0; i < n; i++) {
+		if (ippyo_entry_verify_card(es[i]) != 0)
+			fail("stage: card signature", 0);
+	}
+	out->card_sig = cpu_now() - t;
+	t = cpu_now();
+	for (guint i = 0; i < n; i++) {
+		if (ippyo_entry_parse_ballot(es[i], s->m, &bs[i]) != 0)
+			fail("stage: ballot", 0);
+		memcpy(voters[i], ippyo_entry_voter(es[i]), IPPYO_BINDING_BYTES);
+	}
+	out->ballot_parse = cpu_now() - t;
+	t = cpu_now();
+	for (guint i = 0; i < n; i += 64) {
+		g_autofree uint8_t *bad = g_malloc0(64);
+		size_t n_bad = 0;
+
+		if (ippyo_ballot_batch_verify(s->m, s->key, (const ippyo_ballot *const *)bs + i,
+		    (const uint8_t (*)[IPPYO_BINDING_BYTES])voters + i, MIN(64u, n - i), bad, &n_bad) != 0)
+			fail("stage: proofs", 0);
+	}
+	out->proofs = cpu_now() - t;
+	out->n = n;
+	for (guint i = 0; i < n; i++) {
+		ippyo_ballot_free(bs[i]);
+		ippyo_entry_free(es[i]);
+	}
 }
 
 static int
@@ -448,12 +627,14 @@ cmp_double(gconstpointer a, gconstpointer b)
 int
 bench_chain(int argc, char **argv)
 {
-	gint voters = 10000, connections = 64, options = 10;
+	gint voters = 10000, connections = 64, options = 10, stage_ballots = 256;
 	gboolean json = FALSE;
 	const GOptionEntry entries[] = {
 		{ "voters", 0, 0, G_OPTION_ARG_INT, &voters, "distinct test voters, one ballot each (10000)", "N" },
 		{ "connections", 0, 0, G_OPTION_ARG_INT, &connections, "concurrent connections (64)", "N" },
 		{ "options", 0, 0, G_OPTION_ARG_INT, &options, "options of the one contest (10)", "N" },
+		{ "stage-ballots", 0, 0, G_OPTION_ARG_INT, &stage_ballots,
+		    "ballots checked stage by stage on one thread before the load (256; 0: none)", "N" },
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json, "print one JSON object", NULL },
 		{ NULL }
 	};
@@ -463,10 +644,11 @@ bench_chain(int argc, char **argv)
 	Setup s = { 0 };
 	ServerThread st = { 0 };
 	Load l = { 0 };
+	Stages stages = { 0 };
 	ippyo_entry *e0;
 	GThread *thread;
-	g_autoptr(GMainContext) ctx = NULL;
-	double t_setup, wall, cpu0, cpu1, client0, client1, proof_s, server_cpu;
+	GPtrArray *threads;
+	double t_setup, wall, cpu0, cpu1, proof_s, server_cpu;
 	guint64 bytes0 = 0, bytes1 = 0;
 	gint64 t0, t1, proof0;
 	bench_report *r;
@@ -502,6 +684,8 @@ bench_chain(int argc, char **argv)
 	g_ptr_array_set_size(s.ballots, (gint)s.n);
 	run_jobs(&s, TRUE);
 	t_setup = (double)(g_get_monotonic_time() - t0) / 1e6;
+	if (stage_ballots > 0)
+		measure_stages(&s, dir, (guint)stage_ballots, &stages);
 
 	/* the server, in its own thread and main context */
 	st.config = chain_config_load(g_build_filename(dir, "chaind.conf", NULL), &error);
@@ -526,24 +710,21 @@ bench_chain(int argc, char **argv)
 	}
 
 	/* the load: `connections` requests in flight until every ballot has its receipt */
-	ctx = g_main_context_new();
-	g_main_context_push_thread_default(ctx);
-	l.loop = g_main_loop_new(ctx, FALSE);
-	l.session = soup_session_new_with_options("max-conns", connections, "max-conns-per-host",
-	    connections, "timeout", 60, NULL);
-	l.url = g_strdup_printf("http://127.0.0.1:%u/v1/ballots", st.d->port);
+	l.port = st.d->port;
 	l.ballots = s.ballots;
 	l.latencies = g_array_new(FALSE, FALSE, sizeof(double));
+	g_mutex_init(&l.lock);
+	threads = g_ptr_array_new();
 	proof0 = chain_validator_proof_cpu_ns(st.d->validator);
 	cpu0 = process_cpu();
-	client0 = thread_cpu();
 	t0 = g_get_monotonic_time();
 	for (gint i = 0; i < connections; i++)
-		send_next(&l);
-	g_main_loop_run(l.loop);
+		g_ptr_array_add(threads, g_thread_new("load", load_thread, &l));
+	for (guint i = 0; i < threads->len; i++)
+		g_thread_join(threads->pdata[i]);
 	t1 = g_get_monotonic_time();
-	client1 = thread_cpu();
 	cpu1 = process_cpu();
+	g_ptr_array_unref(threads);
 	proof_s = (double)(chain_validator_proof_cpu_ns(st.d->validator) - proof0) / 1e9;
 	{
 		ChainStore *store = chain_store_open(st.config->database, chain_election_entry0(st.d->election),
@@ -557,7 +738,7 @@ bench_chain(int argc, char **argv)
 	g_thread_join(thread);
 
 	wall = (double)(t1 - t0) / 1e6;
-	server_cpu = (cpu1 - cpu0) - (client1 - client0);
+	server_cpu = (cpu1 - cpu0) - l.cpu_s;
 	g_array_sort(l.latencies, cmp_double);
 	r = bench_report_new("ippyo-bench chain: ippyo-chaind on loopback, full validation, durable receipts");
 	bench_report_add(r, "voters", voters, "", "distinct test cards, one pre-signed ballot each");
@@ -579,16 +760,37 @@ bench_chain(int argc, char **argv)
 	    "share of the server's CPU in proof verification");
 	bench_report_add(r, "server_cores_busy", server_cpu / wall, "",
 	    "server CPU seconds per second of the run");
-	bench_report_add(r, "errors", l.errors, "", "failed submissions");
+	bench_report_add(r, "server_cpu_us_per_ballot", l.latencies->len > 0 ?
+	    server_cpu * 1e6 / l.latencies->len : 0, "us", "server CPU per accepted ballot (all threads)");
+	bench_report_add(r, "client_cpu_us_per_ballot", l.latencies->len > 0 ?
+	    l.cpu_s * 1e6 / l.latencies->len : 0, "us", "load generator CPU per ballot (same machine)");
+	if (stages.n > 0) {
+		double k = 1e6 / stages.n, checks;
+
+		checks = stages.entry_parse + stages.cert_chain + stages.roll + stages.card_sig +
+		    stages.ballot_parse + stages.proofs;
+		bench_report_add(r, "stage_entry_parse_us", stages.entry_parse * k, "us",
+		    "per ballot: entry JSON + canonical check + base64 + certificate parse + SHA-256");
+		bench_report_add(r, "stage_cert_chain_crl_us", stages.cert_chain * k, "us",
+		    "per ballot: chain to the CA, CA signature, validity, CRL (a new certificate each)");
+		bench_report_add(r, "stage_roll_us", stages.roll * k, "us", "per ballot: roll lookup");
+		bench_report_add(r, "stage_card_signature_us", stages.card_sig * k, "us",
+		    "per ballot: the card's RSA signature over the ballot bytes");
+		bench_report_add(r, "stage_ballot_parse_us", stages.ballot_parse * k, "us",
+		    "per ballot: ballot fields, point decompression (no JSON parse: the entry's)");
+		bench_report_add(r, "stage_proofs_us", stages.proofs * k, "us",
+		    "per ballot: proof batch verification, batches of 64");
+		bench_report_add(r, "stage_rest_us", l.latencies->len > 0 ?
+		    server_cpu * 1e6 / l.latencies->len - checks * k : 0, "us",
+		    "per ballot: the rest of the server (HTTP, queues, SQLite, Merkle, signing, receipts)");
+	}
+	bench_report_add(r, "errors", (double)l.errors, "", "failed submissions");
 	bench_report_note(r, "target on a 2-core machine: ballots_per_s >= 1000, receipt_p99_ms <= 250");
 	bench_report_print(r, json);
 	bench_report_free(r);
 
-	g_main_loop_unref(l.loop);
-	g_object_unref(l.session);
-	g_free(l.url);
 	g_array_unref(l.latencies);
-	g_main_context_pop_thread_default(ctx);
+	g_mutex_clear(&l.lock);
 	chain_config_free(st.config);
 	g_ptr_array_unref(s.ballots);
 	g_ptr_array_unref(s.ders);

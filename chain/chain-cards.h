@@ -23,7 +23,23 @@ const guint8 *chain_cards_ca_fingerprint(const ChainCards *c, gsize i);
  * of common/card/cert.h (CERT_UNTRUSTED, CERT_EXPIRED, CERT_NOT_YET_VALID,
  * CERT_REVOKED, CRL_INVALID). With no CRL configured, revocation is not
  * checked.
+ *
+ * A success is remembered (thread-safe), keyed by SHA-256 of the exact DER
+ * bytes, for the time window in which it holds (the leaf's, the CAs' and
+ * the CRLs' validity intersected): the same certificate again within it is
+ * answered without parsing and verifying it again. The CAs and CRLs of a
+ * ChainCards never change, so the cache is the answer the full check would
+ * give. Rejections are not remembered.
  */
 int chain_cards_check(const ChainCards *c, const guint8 *der, gsize len, gint64 now);
+/*
+ * The same for a certificate already parsed (from exactly the DER bytes
+ * whose SHA-256 is fp, e.g. a ballot entry's certificate and voter binding).
+ */
+struct ippyo_cert;
+int chain_cards_check_cert(const ChainCards *c, const struct ippyo_cert *leaf, const guint8 *fp,
+    gint64 now);
+/* Cache hits and misses of chain_cards_check so far. */
+void chain_cards_cache_stats(const ChainCards *c, gint64 *hits, gint64 *misses);
 
 G_END_DECLS

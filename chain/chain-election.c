@@ -298,8 +298,6 @@ chain_election_check_ballot(ChainElection *el, const guint8 *body, gsize len, gi
     gboolean closed, ChainBallotCheck **out, char **message)
 {
 	ChainBallotCheck *c = g_new0(ChainBallotCheck, 1);
-	const uint8_t *ballot, *cert, *sig;
-	size_t ballot_len, cert_len, sig_len;
 	int r;
 
 	*out = NULL;
@@ -328,11 +326,9 @@ chain_election_check_ballot(ChainElection *el, const guint8 *body, gsize len, gi
 		r = IPPYO_ERR_POLL_CLOSED;
 		goto fail;
 	}
-	if ((r = ippyo_entry_ballot(c->entry, &ballot, &ballot_len, &cert, &cert_len, &sig,
-	    &sig_len)) != 0)
-		goto fail;
-	/* 5. the card certificate: chain, time, CRL */
-	if ((r = chain_cards_check(el->cards, cert, cert_len, now)) != 0)
+	/* 5. the card certificate: chain, time, CRL (parsed once, by the entry) */
+	if ((r = chain_cards_check_cert(el->cards, ippyo_entry_certificate(c->entry),
+	    ippyo_entry_voter(c->entry), now)) != 0)
 		goto fail;
 	/* 6. on the roll */
 	if (!on_roll(el, ippyo_entry_voter(c->entry))) {
@@ -343,7 +339,7 @@ chain_election_check_ballot(ChainElection *el, const guint8 *body, gsize len, gi
 	if ((r = ippyo_entry_verify_card(c->entry)) != 0)
 		goto fail;
 	/* 8. the ballot against the manifest, bound to this card */
-	if ((r = ippyo_ballot_parse(&c->ballot, el->m, ballot, ballot_len)) != 0)
+	if ((r = ippyo_entry_parse_ballot(c->entry, el->m, &c->ballot)) != 0)
 		goto fail;
 	if (memcmp(ippyo_ballot_voter(c->ballot), ippyo_entry_voter(c->entry), FP_BYTES) != 0) {
 		r = IPPYO_ERR_WRONG_VOTER;

@@ -319,9 +319,7 @@ parse_bcontest(struct bcontest *bc, const json_t *jc, const ippyo_manifest *m, s
 int
 ippyo_ballot_parse(ippyo_ballot **out, const ippyo_manifest *m, const uint8_t *in, size_t len)
 {
-	ippyo_ballot *b = NULL;
-	json_t *root = NULL, *arr, *v;
-	size_t c;
+	json_t *root = NULL;
 	int r;
 
 	*out = NULL;
@@ -329,6 +327,27 @@ ippyo_ballot_parse(ippyo_ballot **out, const ippyo_manifest *m, const uint8_t *i
 		return IPPYO_ERR_BAD_MANIFEST;
 	if ((r = ippyo_json_load_canonical(&root, in, len, IPPYO_BALLOT_MAX_BYTES)) != 0)
 		return r;
+	r = ippyo_ballot_parse_tree(out, m, root, in, len);
+	json_decref(root);
+	return r;
+}
+
+int
+ippyo_ballot_parse_tree(ippyo_ballot **out, const ippyo_manifest *m, const json_t *root,
+    const uint8_t *in, size_t len)
+{
+	ippyo_ballot *b = NULL;
+	json_t *arr, *v;
+	size_t c;
+	int r;
+
+	*out = NULL;
+	if (!ippyo_manifest_is_sealed(m))
+		return IPPYO_ERR_BAD_MANIFEST;
+	if (root == NULL || in == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	if (len > IPPYO_BALLOT_MAX_BYTES)
+		return IPPYO_ERR_LIMIT;
 	if ((r = ippyo_json_check_keys(root, ballot_keys, ballot_keys)) != 0 ||
 	    (r = check_version(root, IPPYO_BALLOT_VERSION)) != 0)
 		goto out;
@@ -368,7 +387,6 @@ ippyo_ballot_parse(ippyo_ballot **out, const ippyo_manifest *m, const uint8_t *i
 	b = NULL;
 	r = 0;
 out:
-	json_decref(root);
 	ippyo_ballot_free(b);
 	return r;
 }

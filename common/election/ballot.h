@@ -85,6 +85,15 @@ int ippyo_ballot_build(ippyo_ballot **out, const ippyo_manifest *m,
  */
 int ippyo_ballot_parse(ippyo_ballot **out, const ippyo_manifest *m, const uint8_t *in,
     size_t len) IPPYO_WUR;
+/*
+ * The same from a JSON object root already parsed from exactly the
+ * canonical bytes in (ippyo_json_load_canonical, or a canonical entry's
+ * "ballot" object whose canonical serialization is in): every check of
+ * ippyo_ballot_parse but the JSON parse itself.
+ */
+struct json_t;
+int ippyo_ballot_parse_tree(ippyo_ballot **out, const ippyo_manifest *m,
+    const struct json_t *root, const uint8_t *in, size_t len) IPPYO_WUR;
 void ippyo_ballot_free(ippyo_ballot *b);                       /* accepts NULL */
 
 /*

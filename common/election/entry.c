@@ -5,6 +5,8 @@
 
 #include <openssl/crypto.h>
 
+#include "../card/cert.h"
+#include "../crypto/hash.h"
 #include "../error.h"
 #include "ballot.h"
 #include "json.h"
@@ -34,6 +36,8 @@ struct ippyo_entry {
 	uint8_t *card_sig;
 	size_t card_sig_len;
 	uint8_t voter[IPPYO_FINGERPRINT_BYTES];
+	ippyo_cert *certificate;      /* the certificate, parsed once */
+	json_t *ballot_json;          /* the ballot object, parsed once (canonical) */
 	/* ceremony, decryption */
 	size_t n_docs;
 	struct doc *docs;
@@ -98,6 +102,8 @@ ippyo_entry_free(ippyo_entry *e)
 	OPENSSL_free(e->ballot);
 	OPENSSL_free(e->cert);
 	OPENSSL_free(e->card_sig);
+	ippyo_cert_free(e->certificate);
+	json_decref(e->ballot_json);
 	for (i = 0; i < e->n_docs && e->docs != NULL; i++) {
 		OPENSSL_free(e->docs[i].name);
 		OPENSSL_free(e->docs[i].data);
@@ -213,7 +219,15 @@ parse_ballot(ippyo_entry *e, const json_t *root)
 	    (r = ippyo_json_get_b64(root, "signature", IPPYO_CARD_SIGNATURE_MAX_BYTES,
 	    &e->card_sig, &e->card_sig_len)) != 0)
 		return r;
-	return ippyo_cert_der_fingerprint(e->cert, e->cert_len, e->voter);
+	/*
+	 * The certificate must parse (exactly one DER certificate); it is kept
+	 * parsed, and the ballot object too, so that the checks that follow
+	 * (chain, card signature, ballot) do not parse them again.
+	 */
+	if (ippyo_cert_parse_der(e->cert, e->cert_len, &e->certificate) != 0)
+		return IPPYO_ERR_CERT_FORMAT;
+	e->ballot_json = json_incref(v);
+	return ippyo_sha256(e->cert, e->cert_len, e->voter);
 }
 
 static int
@@ -660,6 +674,23 @@ const uint8_t *
 ippyo_entry_voter(const ippyo_entry *e)
 {
 	return e->type == IPPYO_ENTRY_BALLOT ? e->voter : NULL;
+}
+
+const ippyo_cert *
+ippyo_entry_certificate(const ippyo_entry *e)
+{
+	return e->type == IPPYO_ENTRY_BALLOT ? e->certificate : NULL;
+}
+
+int
+ippyo_entry_parse_ballot(const ippyo_entry *e, const ippyo_manifest *m, ippyo_ballot **out)
+{
+	*out = NULL;
+	if (e->type != IPPYO_ENTRY_BALLOT)
+		return IPPYO_ERR_ENTRY_TYPE;
+	if (e->ballot_json == NULL)
+		return ippyo_ballot_parse(out, m, e->ballot, e->ballot_len);
+	return ippyo_ballot_parse_tree(out, m, e->ballot_json, e->ballot, e->ballot_len);
 }
 
 size_t

@@ -44,6 +44,8 @@ typedef enum {
 } ippyo_entry_type;
 
 typedef struct ippyo_entry ippyo_entry;
+struct ippyo_ballot;
+struct ippyo_cert;
 
 /* "manifest", "ceremony", ... (NULL for an unknown type). */
 const char *ippyo_entry_type_name(ippyo_entry_type type);
@@ -114,6 +116,14 @@ int ippyo_entry_ballot(const ippyo_entry *e, const uint8_t **ballot, size_t *bal
     const uint8_t **cert, size_t *cert_len, const uint8_t **sig, size_t *sig_len) IPPYO_WUR;
 /* ballot: SHA-256 of the certificate DER (the voter binding). */
 const uint8_t *ippyo_entry_voter(const ippyo_entry *e);
+/* ballot: the certificate, parsed (it parsed, or the entry would not have). */
+const struct ippyo_cert *ippyo_entry_certificate(const ippyo_entry *e);
+/*
+ * ballot: ippyo_ballot_parse of the ballot bytes against m, from the JSON
+ * the entry already parsed (the same checks and answers, one parse less).
+ */
+int ippyo_entry_parse_ballot(const ippyo_entry *e, const ippyo_manifest *m,
+    struct ippyo_ballot **out) IPPYO_WUR;
 /* ceremony: n documents; decryption: one. */
 size_t ippyo_entry_documents(const ippyo_entry *e);
 int ippyo_entry_get_document(const ippyo_entry *e, size_t i, const char **name,

@@ -1,6 +1,7 @@
 /* ippyo — strict canonical JSON on Jansson. */
 #include "json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -10,27 +11,76 @@
 
 #define CANONICAL_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 
+/* One pass of the serializer into a buffer bounded by max (no size pass first). */
+struct dump_state {
+	uint8_t *p;
+	size_t len, cap, max;
+	int over;
+};
+
+static int
+dump_cb(const char *chunk, size_t n, void *data)
+{
+	struct dump_state *d = data;
+	uint8_t *np;
+	size_t ncap;
+
+	if (n > d->max - d->len) {
+		d->over = 1;
+		return -1;
+	}
+	if (d->len + n + 1 > d->cap) {
+		ncap = d->cap;
+		while (d->len + n + 1 > ncap)
+			ncap *= 2;
+		if (d->max < SIZE_MAX && ncap > d->max + 1)
+			ncap = d->max + 1;
+		if ((np = OPENSSL_realloc(d->p, ncap)) == NULL)
+			return -1;
+		d->p = np;
+		d->cap = ncap;
+	}
+	memcpy(d->p + d->len, chunk, n);
+	d->len += n;
+	return 0;
+}
+
 int
 ippyo_json_dump_canonical(const json_t *v, uint8_t **out, size_t *out_len, size_t max)
 {
-	size_t need;
-	uint8_t *p = NULL;
+	struct dump_state d = { NULL, 0, 0, max, 0 };
 
 	*out = NULL;
 	*out_len = 0;
-	if ((need = json_dumpb(v, NULL, 0, CANONICAL_FLAGS)) == 0)
-		return IPPYO_ERR_INTERNAL;
-	if (need > max)
-		return IPPYO_ERR_LIMIT;
-	if ((p = OPENSSL_malloc(need + 1)) == NULL)
+	d.cap = max < 1024 ? max + 1 : 1024;
+	if ((d.p = OPENSSL_malloc(d.cap)) == NULL)
 		return IPPYO_ERR_ALLOC;
-	if (json_dumpb(v, (char *)p, need, CANONICAL_FLAGS) != need) {
-		OPENSSL_clear_free(p, need + 1);
-		return IPPYO_ERR_INTERNAL;
+	if (json_dump_callback(v, dump_cb, &d, CANONICAL_FLAGS) != 0 || d.len == 0) {
+		int r = d.over ? IPPYO_ERR_LIMIT : (d.len == 0 ? IPPYO_ERR_INTERNAL : IPPYO_ERR_ALLOC);
+
+		OPENSSL_clear_free(d.p, d.cap);
+		return r;
 	}
-	p[need] = '\0';
-	*out = p;
-	*out_len = need;
+	d.p[d.len] = '\0';
+	*out = d.p;
+	*out_len = d.len;
+	return 0;
+}
+
+/* Compares the serializer's output with the input as it comes: no copy. */
+struct cmp_state {
+	const uint8_t *in;
+	size_t len, pos;
+};
+
+static int
+cmp_cb(const char *chunk, size_t n, void *data)
+{
+	struct cmp_state *c = data;
+
+	if (n > c->len - c->pos || memcmp(c->in + c->pos, chunk, n) != 0)
+		return -1;
+	c->pos += n;
 	return 0;
 }
 
@@ -39,8 +89,7 @@ ippyo_json_load_canonical(json_t **out, const uint8_t *in, size_t len, size_t ma
 {
 	json_t *v = NULL;
 	json_error_t jerr;
-	uint8_t *canon = NULL;
-	size_t canon_len = 0;
+	struct cmp_state c = { in, len, 0 };
 	int r;
 
 	*out = NULL;
@@ -53,21 +102,14 @@ ippyo_json_load_canonical(json_t **out, const uint8_t *in, size_t len, size_t ma
 	r = IPPYO_ERR_JSON_SCHEMA;
 	if (!json_is_object(v))
 		goto out;
-	/* One more byte than the input: a longer canonical form is a mismatch too. */
-	if ((r = ippyo_json_dump_canonical(v, &canon, &canon_len, len + 1)) != 0) {
-		if (r == IPPYO_ERR_LIMIT)
-			r = IPPYO_ERR_NOT_CANONICAL;
-		goto out;
-	}
+	/* The canonical serialization must be exactly the input, byte for byte. */
 	r = IPPYO_ERR_NOT_CANONICAL;
-	if (canon_len != len || memcmp(canon, in, len) != 0)
+	if (json_dump_callback(v, cmp_cb, &c, CANONICAL_FLAGS) != 0 || c.pos != len)
 		goto out;
 	*out = v;
 	v = NULL;
 	r = 0;
 out:
-	if (canon != NULL)
-		OPENSSL_clear_free(canon, canon_len + 1);
 	json_decref(v);
 	return r;
 }

@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "card/cert.h"
 #include "crypto/hash.h"
 #include "election/ballot.h"
 #include "election/entry.h"
@@ -413,6 +414,26 @@ test_ballot_entry(void)
 	/* The full path of a chain server: entry → ballot → proofs with the certificate's binding. */
 	g_assert_cmpint(ippyo_ballot_parse(&b2, m, entry_ballot, eblen), ==, 0);
 	g_assert_cmpint(ippyo_ballot_verify(b2, m, key, ippyo_entry_voter(e2)), ==, 0);
+	/* The server's path: the ballot from the JSON the entry parsed, the same ballot. */
+	{
+		ippyo_ballot *b3 = NULL;
+		const uint8_t *x, *y;
+		size_t xl, yl;
+
+		g_assert_nonnull(ippyo_entry_certificate(e2));
+		x = ippyo_cert_der(ippyo_entry_certificate(e2), &xl);
+		g_assert_cmpmem(x, xl, der, der_len);
+		g_assert_cmpint(ippyo_entry_parse_ballot(e2, m, &b3), ==, 0);
+		x = ippyo_ballot_bytes(b2, &xl);
+		y = ippyo_ballot_bytes(b3, &yl);
+		g_assert_cmpmem(x, xl, y, yl);
+		g_assert_cmpmem(ippyo_ballot_tracking_code(b2), IPPYO_TRACKING_CODE_BYTES,
+		    ippyo_ballot_tracking_code(b3), IPPYO_TRACKING_CODE_BYTES);
+		g_assert_cmpint(ippyo_ballot_verify(b3, m, key, ippyo_entry_voter(e2)), ==, 0);
+		ippyo_ballot_free(b3);
+		/* The builder's entry is parsed the same way. */
+		g_assert_nonnull(ippyo_entry_certificate(e));
+	}
 	ippyo_ballot_free(b2);
 
 	/* A tampered card signature. */
