@@ -12,6 +12,7 @@ import resource
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "chain"))
@@ -162,6 +163,29 @@ try:
     t.ok(sent < 100 * 1024 * 1024 or answer.startswith(b"HTTP/1.1 413"),
          "a 100 MB body is cut off (%d MiB sent, answer %r)" % (sent >> 20, answer[:12]))
     size = after("100 MB body", size)
+    # Twenty of them at once, each streaming until it is cut off.
+    def stream_big(out, i):
+        sk = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        n = 0
+        try:
+            sk.sendall(post_headers(100 * 1024 * 1024))
+            while n < 100 * 1024 * 1024:
+                sk.sendall(chunk)
+                n += len(chunk)
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+        sk.close()
+        out[i] = n
+    sent_each = [None] * 20
+    streams = [threading.Thread(target=stream_big, args=(sent_each, i)) for i in range(20)]
+    for th in streams:
+        th.start()
+    for th in streams:
+        th.join()
+    t.ok(all(n is not None and n < 100 * 1024 * 1024 for n in sent_each),
+         "20 concurrent 100 MB bodies are cut off (at most %d MiB sent on one)"
+         % (max(n or 0 for n in sent_each) >> 20))
+    size = after("20 concurrent 100 MB bodies", size)
 
     # ---- truncated and slow bodies ----
     raw(post_headers(5000) + b'{"type":"ballot"', read=False)
