@@ -141,6 +141,11 @@ chain_http_error_code(int err, guint *status)
 		s = SOUP_STATUS_INSUFFICIENT_STORAGE;
 		code = "store_full";
 		break;
+	case IPPYO_ERR_STORE_BUSY:
+		/* the database was locked past the busy time-out: send it again */
+		s = SOUP_STATUS_SERVICE_UNAVAILABLE;
+		code = "store_busy";
+		break;
 	case IPPYO_ERR_QUORUM:
 	case IPPYO_ERR_COSIGNATURE:
 		s = SOUP_STATUS_SERVICE_UNAVAILABLE;
