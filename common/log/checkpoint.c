@@ -5,8 +5,9 @@
 
 #include <openssl/crypto.h>
 
+#include "encoding.h"
 #include "error.h"
-#include "log/b64.h"
+#include "log/decimal.h"
 
 void
 ippyo_checkpoint_free(ippyo_checkpoint *c)

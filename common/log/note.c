@@ -9,7 +9,6 @@
 
 #include "encoding.h"
 #include "error.h"
-#include "log/b64.h"
 #include "log/cosignature.h"
 
 struct ippyo_note_verifier {

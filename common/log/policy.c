@@ -6,7 +6,7 @@
 #include <openssl/crypto.h>
 
 #include "error.h"
-#include "log/b64.h"
+#include "log/decimal.h"
 
 #define MAX_NODES (IPPYO_POLICY_MAX_WITNESSES + IPPYO_POLICY_MAX_GROUPS)
 #define MAX_TOKENS (MAX_NODES + 4)

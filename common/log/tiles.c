@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "error.h"
-#include "log/b64.h"
+#include "log/decimal.h"
 
 /* size >> bits, 0 when bits >= 64. */
 static uint64_t

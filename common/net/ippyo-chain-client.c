@@ -7,7 +7,6 @@
 
 #include "encoding.h"
 #include "error.h"
-#include "log/b64.h"
 #include "log/checkpoint.h"
 #include "log/merkle.h"
 #include "log/note.h"

@@ -1,4 +1,4 @@
-/* Tests of the strict base64url and hex text forms. */
+/* Tests of the strict base64url, standard base64 and hex text forms. */
 #include <glib.h>
 #include <openssl/crypto.h>
 #include <string.h>
@@ -66,6 +66,92 @@ test_b64url_strict(void)
 	g_assert_cmpint(ippyo_b64url_decode_exact("Zm9vYmE", out, 6), ==, IPPYO_ERR_BAD_ENCODING);
 }
 
+/* RFC 4648 §10 vectors, standard alphabet and padding. */
+static const struct { const char *raw, *b64; } rfc4648_std[] = {
+	{ "", "" }, { "f", "Zg==" }, { "fo", "Zm8=" }, { "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
+};
+
+static void
+test_b64_vectors(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(rfc4648_std); i++) {
+		ippyo_buf *b = ippyo_buf_new(64);
+		uint8_t *enc = NULL, dec[16];
+		size_t enc_len, len, raw_len = strlen(rfc4648_std[i].raw);
+
+		g_assert_nonnull(b);
+		g_assert_cmpint(ippyo_b64_put(b, (const uint8_t *)rfc4648_std[i].raw, raw_len), ==, 0);
+		g_assert_cmpint(ippyo_buf_steal(b, &enc, &enc_len), ==, 0);
+		g_assert_cmpmem(enc, enc_len, rfc4648_std[i].b64, strlen(rfc4648_std[i].b64));
+		g_assert_cmpuint(ippyo_b64_encoded_len(raw_len), ==, enc_len);
+		g_assert_cmpuint(ippyo_b64_decoded_max(enc_len), >=, raw_len);
+		OPENSSL_free(enc);
+		ippyo_buf_free(b);
+		g_assert_cmpint(ippyo_b64_decode(rfc4648_std[i].b64, strlen(rfc4648_std[i].b64),
+		    dec, sizeof(dec), &len), ==, 0);
+		g_assert_cmpmem(dec, len, rfc4648_std[i].raw, raw_len);
+	}
+}
+
+static void
+test_b64_alphabet(void)
+{
+	static const uint8_t raw[] = { 0xfb, 0xff, 0xbf };
+	ippyo_buf *b = ippyo_buf_new(8);
+	uint8_t *enc = NULL, out[3];
+	size_t enc_len, len;
+
+	g_assert_cmpint(ippyo_b64_put(b, raw, 3), ==, 0);
+	g_assert_cmpint(ippyo_buf_steal(b, &enc, &enc_len), ==, 0);
+	g_assert_cmpmem(enc, enc_len, "+/+/", 4);
+	OPENSSL_free(enc);
+	ippyo_buf_free(b);
+	g_assert_cmpint(ippyo_b64_decode("+/+/", 4, out, 3, &len), ==, 0);
+	g_assert_cmpmem(out, len, raw, 3);
+	/* each form refuses the other's two characters */
+	g_assert_cmpint(ippyo_b64_decode("-_-_", 4, out, 3, &len), ==, IPPYO_ERR_BAD_ENCODING);
+	g_assert_cmpint(ippyo_b64url_decode("+/+/", 4, out, 3, &len), ==, IPPYO_ERR_BAD_ENCODING);
+	/* a full buffer: the encoder's error, nothing half written counts */
+	b = ippyo_buf_new(3);
+	g_assert_cmpint(ippyo_b64_put(b, raw, 3), !=, 0);
+	ippyo_buf_free(b);
+}
+
+static void
+test_b64_strict(void)
+{
+	static const char *const bad[] = {
+		"Zg",         /* no padding */
+		"Zg=",        /* not a multiple of 4 */
+		"Zm8",
+		"Zg===",
+		"Z===",       /* too much padding */
+		"====",
+		"Zg=a",       /* padding inside */
+		"Z=g=",
+		"=Zg=",
+		"Zm9v Zg==",  /* whitespace */
+		"Zm9v\nZg==",
+		"Zh==",       /* non-zero unused bits */
+		"Zm9=",
+		"Zm-v",       /* the url alphabet */
+		"Zm_v",
+	};
+	uint8_t out[8];
+	size_t len;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		len = 99;
+		g_assert_cmpint(ippyo_b64_decode(bad[i], strlen(bad[i]), out, sizeof(out), &len),
+		    ==, IPPYO_ERR_BAD_ENCODING);
+		g_assert_cmpuint(len, ==, 0);
+	}
+	g_assert_cmpint(ippyo_b64_decode("Zm9vYmFy", 8, out, 5, &len), ==, IPPYO_ERR_LIMIT);
+	g_assert_cmpint(ippyo_b64_decode("Zm9vYmE=", 8, out, 5, &len), ==, 0);
+	g_assert_cmpuint(len, ==, 5);
+}
+
 static void
 test_hex(void)
 {
@@ -90,6 +176,9 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/encoding/b64url-vectors", test_b64url_vectors);
 	g_test_add_func("/ippyo/encoding/b64url-alphabet", test_b64url_alphabet);
 	g_test_add_func("/ippyo/encoding/b64url-strict", test_b64url_strict);
+	g_test_add_func("/ippyo/encoding/b64-vectors", test_b64_vectors);
+	g_test_add_func("/ippyo/encoding/b64-alphabet", test_b64_alphabet);
+	g_test_add_func("/ippyo/encoding/b64-strict", test_b64_strict);
 	g_test_add_func("/ippyo/encoding/hex", test_hex);
 	return g_test_run();
 }

@@ -10,8 +10,8 @@
 
 #include <openssl/crypto.h>
 
+#include "encoding.h"
 #include "error.h"
-#include "log/b64.h"
 #include "log/merkle.h"
 #include "log/note.h"
 

@@ -9,7 +9,6 @@
 #include "buf.h"
 #include "encoding.h"
 #include "error.h"
-#include "log/b64.h"
 #include "log/checkpoint.h"
 #include "log/cosignature.h"
 #include "log/receipt.h"
