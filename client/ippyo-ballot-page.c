@@ -87,7 +87,10 @@ contest_update(Contest *c)
 			GtkWidget *row = gtk_widget_get_ancestor(b, ADW_TYPE_ACTION_ROW);
 			gboolean can = n < c->max || gtk_check_button_get_active(GTK_CHECK_BUTTON(b));
 
-			gtk_widget_set_sensitive(row != NULL ? row : b, can);
+			/* The row for the pointer, the button for screen readers. */
+			if (row != NULL)
+				gtk_widget_set_sensitive(row, can);
+			gtk_widget_set_sensitive(b, can);
 		}
 		description = g_strdup_printf(ngettext("%s %u chosen.", "%s %u chosen.", n),
 		    rule, n);
@@ -300,6 +303,8 @@ ippyo_ballot_page_add_contest(IppyoBallotPage *self, const char *title, guint mi
 	if (max == 1 && min == 0) {
 		GtkWidget *row = option_row(_("Leave blank"), &c->blank_button, TRUE, group);
 
+		/* Nothing is chosen yet: the contest is blank, and the page says so. */
+		gtk_check_button_set_active(GTK_CHECK_BUTTON(c->blank_button), TRUE);
 		adw_preferences_group_add(c->group, row);
 	}
 	contest_update(c);

@@ -21,6 +21,9 @@ static const struct {
 	const char *title;
 	const char *description;
 } views[] = {
+	{ IPPYO_CARD_VIEW_NO_SERVICE, "action-unavailable-symbolic",
+	  N_("The Card Reader Service Is Not Running"),
+	  N_("Ippyo reaches card readers through this computer’s smart card service, which is not running. Connect your card reader; if this page stays, start the smart card service or restart the computer. This page updates by itself.") },
 	{ IPPYO_CARD_VIEW_NO_READER, "action-unavailable-symbolic",
 	  N_("Connect a Card Reader"),
 	  N_("No card reader was found. Connect your card reader to this computer; this page updates by itself.") },
@@ -45,6 +48,9 @@ static const struct {
 	{ IPPYO_CARD_VIEW_REVOKED, "dialog-warning-symbolic",
 	  N_("The Card’s Certificate Was Revoked"),
 	  N_("The electronic certificate on your card was revoked, for example after the card was reported lost. Ask your city hall for a new certificate.") },
+	{ IPPYO_CARD_VIEW_SEVERAL_CARDS, "dialog-warning-symbolic",
+	  N_("More Than One My Number Card"),
+	  N_("There are My Number cards in more than one reader. Take out every card but yours; this page updates by itself.") },
 	{ IPPYO_CARD_VIEW_ERROR, "dialog-error-symbolic",
 	  N_("The Card Could Not Be Read"),
 	  N_("Take the card out and insert it again.") },

@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 typedef enum {
+	IPPYO_CARD_VIEW_NO_SERVICE,     /* no PC/SC service: nothing about readers can be known */
 	IPPYO_CARD_VIEW_NO_READER,
 	IPPYO_CARD_VIEW_INSERT,
 	IPPYO_CARD_VIEW_READING,
@@ -14,6 +15,7 @@ typedef enum {
 	IPPYO_CARD_VIEW_NOT_ON_ROLL,
 	IPPYO_CARD_VIEW_EXPIRED,
 	IPPYO_CARD_VIEW_REVOKED,
+	IPPYO_CARD_VIEW_SEVERAL_CARDS,  /* more than one My Number card and no reader named */
 	IPPYO_CARD_VIEW_ERROR,
 } IppyoCardView;
 

@@ -5,6 +5,8 @@
  */
 #include "ippyo-window.h"
 
+#include "election/ballot.h"
+#include "error.h"
 #include "i18n.h"
 #include "ippyo-a11y.h"
 #include "ippyo-audit-page.h"
@@ -52,7 +54,11 @@ struct _IppyoWindow {
 	char *receipt_path;           /* the newest receipt of this election */
 	char *reader;                 /* --reader, or NULL */
 	gboolean busy;                /* an async step of the session is running */
+	guint slow_send_id;           /* "the chain is not answering yet" timeout */
 };
+
+/* After this long in "sending", the submit page says the chain is slow to answer. */
+#define SLOW_SEND_SECONDS 5
 
 G_DEFINE_FINAL_TYPE(IppyoWindow, ippyo_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -276,6 +282,39 @@ forget_election(IppyoWindow *self)
 	adw_window_title_set_subtitle(self->window_title, NULL);
 }
 
+static void submit_stage_cb(IppyoWindow *self);
+
+static void
+ensure_submitter(IppyoWindow *self, const char *reader)
+{
+	if (self->submitter != NULL)
+		return;
+	self->submitter = ippyo_submitter_new(self->election, self->store, reader, NULL);
+	g_signal_connect_object(self->submitter, "notify::stage",
+	    G_CALLBACK(submit_stage_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* A signed ballot an earlier run could not get a receipt for (the window was
+ * closed while the chain did not answer) is offered for sending at once: a
+ * ballot is never silently lost. The newest is the voter's last intent. */
+static void
+offer_pending(IppyoWindow *self)
+{
+	g_autoptr(GPtrArray) pending = ippyo_receipt_store_list_pending(self->store);
+
+	if (pending == NULL || pending->len == 0)
+		return;
+	ensure_submitter(self, self->reader);
+	if (!ippyo_submitter_adopt_pending(self->submitter,
+	    g_ptr_array_index(pending, pending->len - 1)))
+		return;
+	ippyo_submit_page_set_failed(self->submit_page, _("Your Ballot Is Not Sent Yet"),
+	    _("A ballot you signed earlier was not confirmed by the ballot chain. It is kept on this computer: send it again to get your receipt. It can be counted only once."),
+	    TRUE);
+	show_page(self, "submit");
+	update_actions(self);
+}
+
 static void
 election_opened_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -310,6 +349,7 @@ election_opened_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		ippyo_card_monitor_set_election(self->monitor, self->election);
 	ippyo_election_page_set_error(self->election_page, NULL);
 	show_election(self);
+	offer_pending(self);
 }
 
 static void
@@ -386,8 +426,7 @@ card_changed_cb(IppyoWindow *self)
 		view = IPPYO_CARD_VIEW_READING;
 		break;
 	case IPPYO_CARD_MONITOR_NO_SERVICE:
-		view = IPPYO_CARD_VIEW_ERROR;
-		detail = ippyo_card_monitor_get_message(self->monitor);
+		view = IPPYO_CARD_VIEW_NO_SERVICE;
 		break;
 	case IPPYO_CARD_MONITOR_NO_READER:
 		view = IPPYO_CARD_VIEW_NO_READER;
@@ -399,6 +438,10 @@ card_changed_cb(IppyoWindow *self)
 		view = IPPYO_CARD_VIEW_NOT_MY_NUMBER;
 		break;
 	case IPPYO_CARD_MONITOR_ERROR:
+		if (ippyo_card_monitor_get_error_code(self->monitor) == IPPYO_ERR_CARD_AMBIGUOUS) {
+			view = IPPYO_CARD_VIEW_SEVERAL_CARDS;
+			break;
+		}
 		view = IPPYO_CARD_VIEW_ERROR;
 		detail = ippyo_card_monitor_get_message(self->monitor);
 		break;
@@ -610,8 +653,29 @@ reencrypt_action_cb(GtkWidget *widget, const char *action_name, GVariant *parame
 	encrypt_and_review(self);
 }
 
-static void submit_stage_cb(IppyoWindow *self);
 static void show_pin_dialog(IppyoWindow *self, const char *error);
+
+/* The short form ("XXXX-XXXX-…") of a tracking code saved as 64 hex digits. */
+static char *
+short_tracking_code(const char *hex)
+{
+	uint8_t code[IPPYO_TRACKING_CODE_BYTES];
+	char out[IPPYO_TRACKING_SHORT_LEN + 1];
+	size_t i;
+
+	if (hex == NULL || strlen(hex) != 2 * sizeof(code))
+		return g_strdup(hex != NULL ? hex : "");
+	for (i = 0; i < sizeof(code); i++) {
+		int hi = g_ascii_xdigit_value(hex[2 * i]);
+		int lo = g_ascii_xdigit_value(hex[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return g_strdup(hex);
+		code[i] = (uint8_t)(hi << 4 | lo);
+	}
+	ippyo_tracking_code_short(code, out);
+	return g_strdup(out);
+}
 
 static void
 show_receipt(IppyoWindow *self)
@@ -620,6 +684,7 @@ show_receipt(IppyoWindow *self)
 	g_autoptr(GError) error = NULL;
 	g_autofree char *time = NULL;
 	g_autofree char *qr = NULL;
+	g_autofree char *code = NULL;
 
 	newest_receipt(self);
 	g_free(self->receipt_path);
@@ -631,22 +696,55 @@ show_receipt(IppyoWindow *self)
 		return;
 	}
 	time = format_time(saved->recorded_at);
+	/* From the saved receipt: a ballot resent by a later run has no draft. */
+	code = short_tracking_code(saved->tracking_code);
 	/* The QR code: what a second device needs to look the ballot up. */
 	qr = g_strdup_printf("ippyo-receipt:%s:%" G_GUINT64_FORMAT ":%s", saved->chain_url,
 	    saved->index, saved->tracking_code);
 	ippyo_receipt_page_set_receipt(self->receipt_page,
 	    ippyo_election_get_title(self->election),
-	    ippyo_ballot_draft_get_tracking_code(self->draft), saved->index, time, qr);
+	    code, saved->index, time, qr);
 	ippyo_election_page_set_voted(self->election_page, TRUE);
 	show_page(self, "receipt");
+}
+
+/* The title over a definite rejection: what happened, in the voter's words
+ * (the sentence under it says what to do). */
+static const char *
+rejection_title(const char *code)
+{
+	if (code == NULL)
+		return _("Your Ballot Was Not Cast");
+	if (strcmp(code, "poll_closed") == 0)
+		return _("The Poll Has Closed");
+	if (strcmp(code, "poll_not_open") == 0)
+		return _("The Poll Is Not Open Yet");
+	if (strcmp(code, "not_on_roll") == 0)
+		return _("Not on the Voter Roll");
+	if (strcmp(code, "cert_revoked") == 0)
+		return _("The Card’s Certificate Was Revoked");
+	if (strcmp(code, "cert_expired") == 0 || strcmp(code, "cert_not_yet_valid") == 0)
+		return _("The Card’s Certificate Is Not Valid Now");
+	return _("Your Ballot Was Not Cast");
+}
+
+static void
+stop_slow_send_timer(IppyoWindow *self)
+{
+	if (self->slow_send_id != 0) {
+		g_source_remove(self->slow_send_id);
+		self->slow_send_id = 0;
+	}
 }
 
 static void
 cast_done(IppyoWindow *self, IppyoChainReceipt *receipt, GError *error)
 {
 	gboolean pending;
+	const char *title = _("Your Ballot Was Not Cast");
 
 	self->busy = FALSE;
+	stop_slow_send_timer(self);
 	if (receipt != NULL) {
 		show_receipt(self);
 		/* A later re-vote starts from a new draft: this one is spent. */
@@ -665,18 +763,37 @@ cast_done(IppyoWindow *self, IppyoChainReceipt *receipt, GError *error)
 			update_actions(self);
 			show_pin_dialog(self, error->message);
 			return;
+		case IPPYO_VOTER_ERROR_PIN_LOCKED:
+			ippyo_submit_page_set_failed(self->submit_page, _("Your Card Is Locked"),
+			    error->message, FALSE);
+			update_actions(self);
+			return;
 		case IPPYO_VOTER_ERROR_NETWORK:
 			ippyo_submit_page_set_failed(self->submit_page,
 			    _("Your Ballot Is Not Sent Yet"), error->message, pending);
 			update_actions(self);
 			return;
+		case IPPYO_VOTER_ERROR_CLOSED:
+			title = rejection_title("poll_closed");
+			break;
+		case IPPYO_VOTER_ERROR_NOT_OPEN:
+			title = rejection_title("poll_not_open");
+			break;
+		case IPPYO_VOTER_ERROR_REJECTED:
+			/* A transient refusal keeps the signed ballot: it is only not sent yet. */
+			title = pending ? _("Your Ballot Is Not Sent Yet") :
+			    rejection_title(ippyo_submitter_get_rejection_code(self->submitter));
+			break;
 		default:
 			break;
 		}
 	}
-	ippyo_submit_page_set_failed(self->submit_page, _("Your Ballot Was Not Cast"),
-	    error->message, pending);
+	ippyo_submit_page_set_failed(self->submit_page, title, error->message, pending);
 	update_actions(self);
+	/* The poll may have closed meanwhile: the election page shows it at once. */
+	if (self->election != NULL)
+		ippyo_election_refresh_async(self->election, self->cancellable,
+		    election_refreshed_cb, g_object_ref(self));
 }
 
 static void
@@ -764,6 +881,21 @@ pin_status_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 	show_pin_dialog(self, NULL);
 }
 
+/* Sending takes longer than a healthy chain needs: say so, and that the
+ * signed ballot is kept and sent again (the same bytes: counted once). */
+static gboolean
+slow_send_cb(gpointer user_data)
+{
+	IppyoWindow *self = user_data;
+
+	self->slow_send_id = 0;
+	if (self->submitter != NULL &&
+	    ippyo_submitter_get_stage(self->submitter) == IPPYO_SUBMITTER_SENDING)
+		ippyo_submit_page_set_progress(self->submit_page,
+		    _("The ballot chain is not answering yet. Your signed ballot is kept on this computer and is sent again until the chain answers; it can be counted only once. You can leave this window open."));
+	return G_SOURCE_REMOVE;
+}
+
 static void
 submit_stage_cb(IppyoWindow *self)
 {
@@ -775,6 +907,8 @@ submit_stage_cb(IppyoWindow *self)
 	case IPPYO_SUBMITTER_SENDING:
 		ippyo_submit_page_set_progress(self->submit_page,
 		    _("Sending your ballot to the ballot chain and checking its receipt… If the network fails, the same signed ballot is sent again."));
+		stop_slow_send_timer(self);
+		self->slow_send_id = g_timeout_add_seconds(SLOW_SEND_SECONDS, slow_send_cb, self);
 		break;
 	default:
 		break;
@@ -789,12 +923,14 @@ cast_action_cb(GtkWidget *widget, const char *action_name, GVariant *parameter)
 
 	if (self->draft == NULL || !ippyo_ballot_draft_get_encrypted(self->draft) || self->busy)
 		return;
+	reader = self->reader != NULL ? self->reader :
+	    ippyo_card_monitor_get_reader(self->monitor);
 	if (self->submitter == NULL) {
-		reader = self->reader != NULL ? self->reader :
-		    ippyo_card_monitor_get_reader(self->monitor);
-		self->submitter = ippyo_submitter_new(self->election, self->store, reader, NULL);
-		g_signal_connect_object(self->submitter, "notify::stage",
-		    G_CALLBACK(submit_stage_cb), self, G_CONNECT_SWAPPED);
+		ensure_submitter(self, reader);
+	} else {
+		/* The card the ballot was made for may sit in another reader now
+		 * (a re-vote, a card moved): sign where it is. */
+		g_object_set(self->submitter, "reader", reader, NULL);
 	}
 	self->busy = TRUE;
 	update_actions(self);
@@ -916,6 +1052,7 @@ ippyo_window_dispose(GObject *object)
 {
 	IppyoWindow *self = IPPYO_WINDOW(object);
 
+	stop_slow_send_timer(self);
 	if (self->cancellable != NULL)
 		g_cancellable_cancel(self->cancellable);
 	if (self->monitor != NULL)

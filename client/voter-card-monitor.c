@@ -39,6 +39,7 @@ struct _IppyoCardMonitor {
 	int tries_left;
 	IppyoEligibility eligibility;
 	char *message;
+	int error;                           /* IPPYO_ERR_* behind the state, or 0 */
 };
 
 enum {
@@ -383,6 +384,7 @@ apply_cb(gpointer data)
 		g_object_notify_by_pspec(G_OBJECT(self), props[PROP_PIN_TRIES_LEFT]);
 	}
 	self->state = s->state;
+	self->error = s->error;
 	recheck(self);
 	if (self->state != IPPYO_CARD_MONITOR_READY) {
 		g_free(self->message);
@@ -645,4 +647,11 @@ const char *
 ippyo_card_monitor_get_message(IppyoCardMonitor *self)
 {
 	return self->message;
+}
+
+int
+ippyo_card_monitor_get_error_code(IppyoCardMonitor *self)
+{
+	g_return_val_if_fail(IPPYO_IS_CARD_MONITOR(self), 0);
+	return self->error;
 }

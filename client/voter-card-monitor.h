@@ -64,6 +64,8 @@ const char *ippyo_card_monitor_get_subject(IppyoCardMonitor *self);
 int ippyo_card_monitor_get_pin_tries_left(IppyoCardMonitor *self);
 IppyoEligibility ippyo_card_monitor_get_eligibility(IppyoCardMonitor *self);
 const char *ippyo_card_monitor_get_message(IppyoCardMonitor *self);
+/* The IPPYO_ERR_* behind the state (e.g. IPPYO_ERR_CARD_AMBIGUOUS for _ERROR), or 0. */
+int ippyo_card_monitor_get_error_code(IppyoCardMonitor *self);
 /* The machine names of the states ("no-reader", "ready"...) and eligibilities. */
 const char *ippyo_card_monitor_state_name(IppyoCardMonitorState s);
 const char *ippyo_eligibility_name(IppyoEligibility e);

@@ -653,6 +653,19 @@ ippyo_submitter_cast_finish(IppyoSubmitter *self, GAsyncResult *result, GError *
 
 /* ---- resend ---- */
 
+gboolean
+ippyo_submitter_adopt_pending(IppyoSubmitter *self, GBytes *entry)
+{
+	g_return_val_if_fail(IPPYO_IS_SUBMITTER(self), FALSE);
+	g_return_val_if_fail(entry != NULL, FALSE);
+
+	if (self->busy || self->pending != NULL)
+		return FALSE;
+	self->pending = g_bytes_ref(entry);
+	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_HAS_PENDING]);
+	return TRUE;
+}
+
 static gboolean
 resend_prepare(IppyoSubmitter *self, cast_job **out, GError **error)
 {

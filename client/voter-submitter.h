@@ -70,6 +70,13 @@ IppyoChainReceipt *ippyo_submitter_cast_finish(IppyoSubmitter *self, GAsyncResul
 IppyoChainReceipt *ippyo_submitter_cast_sync(IppyoSubmitter *self, IppyoBallotDraft *draft,
     const char *pin, GCancellable *cancellable, GError **error);
 
+/*
+ * Takes a signed ballot kept by an earlier run (ippyo_receipt_store_list_pending())
+ * as this submitter's pending one, to be sent with ippyo_submitter_resend_*().
+ * FALSE (nothing changed) while casting or when a ballot is pending already.
+ */
+gboolean ippyo_submitter_adopt_pending(IppyoSubmitter *self, GBytes *entry);
+
 /* Sends the kept signed ballot again (same bytes: never a second ballot). */
 void ippyo_submitter_resend_async(IppyoSubmitter *self, GCancellable *cancellable,
     GAsyncReadyCallback callback, gpointer user_data);

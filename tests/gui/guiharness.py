@@ -39,7 +39,9 @@ class Session:
         with open(os.path.join(env["XDG_CONFIG_HOME"], "gtk-4.0", "settings.ini"), "w") as f:
             f.write("[Settings]\ngtk-cursor-blink=false\n")
         r, w = os.pipe()
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1024x768x24",
+        # IPPYO_GUI_SCREEN: a taller screen for a test whose page must fit whole.
+        screen = os.environ.get("IPPYO_GUI_SCREEN", "1024x768x24")
+        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", screen,
                                  "-nolisten", "tcp"], pass_fds=(w,),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(w)
@@ -89,7 +91,7 @@ class Session:
 class App:
     """The real ippyo under the session, in a language, with its own data folder."""
 
-    def __init__(self, session, lang, home, args=()):
+    def __init__(self, session, lang, home, args=(), window_size=None):
         env = dict(session.env)
         env["LANGUAGE"] = lang
         env["LANG"] = "C.UTF-8"
@@ -97,6 +99,14 @@ class App:
         env["IPPYO_LOCALEDIR"] = os.path.join(BUILD, "po")
         env["GSETTINGS_SCHEMA_DIR"] = os.path.join(BUILD, "data")
         env["GSETTINGS_BACKEND"] = "memory"
+        if window_size is not None:
+            # The window's size from GLib's keyfile settings backend
+            # ($XDG_CONFIG_HOME/glib-2.0/settings/keyfile, private to the session).
+            conf = os.path.join(env["XDG_CONFIG_HOME"], "glib-2.0", "settings")
+            os.makedirs(conf, exist_ok=True)
+            with open(os.path.join(conf, "keyfile"), "w") as f:
+                f.write("[jp/ippyo/Voter]\nwindow-width=%d\nwindow-height=%d\n" % window_size)
+            env["GSETTINGS_BACKEND"] = "keyfile"
         env["GTK_A11Y"] = "atspi"
         env["GSK_RENDERER"] = "cairo"
         env["GDK_BACKEND"] = "x11"
