@@ -601,18 +601,17 @@ struct Run;
 
 /*
  * What is known of a certificate seen before (the cache is keyed by its DER
- * bytes): parsed once; its chain checked once per time T*; its key's shape
- * (RSA >= 2048 bits) known once one card signature verified with it. Every
- * ballot is still checked in full: only repeated work on the same bytes is
- * skipped, so the results are those without the cache.
+ * bytes): its validity, and its chain and CRL check at the last time T* it was
+ * checked at (with witnesses or a close time, T* is the same for every ballot
+ * of a certificate). Every ballot is still checked in full: only the same
+ * check on the same bytes is not redone, so the results are those without the
+ * cache.
  */
 typedef struct {
-	ippyo_cert *cert;
 	gint64 nb, na;
 	int validity_r;
 	gint64 chain_t;              /* the time the chain was checked at (-1: never) */
 	int chain_r;
-	gboolean key_ok;
 } CertInfo;
 
 #define CERT_CACHE_MAX 4096   /* certificates; the cache is emptied between windows past it */
@@ -660,30 +659,22 @@ job_fail(BallotJob *j, const char *rule, const char *format, ...)
 static void
 cert_info_free(gpointer p)
 {
-	CertInfo *ci = p;
-
-	ippyo_cert_free(ci->cert);
-	g_free(ci);
+	g_free(p);
 }
 
-/* The cached facts of a certificate (parsed on a miss), or NULL with *parse_r. */
+/* The cached facts of the entry's certificate (DER der), made on a miss. */
 static CertInfo *
-cert_lookup(BallotShared *sh, const guint8 *der, gsize len, int *parse_r)
+cert_lookup(BallotShared *sh, const guint8 *der, gsize len, const ippyo_cert *cert)
 {
 	GBytes *k = g_bytes_new_static(der, len);
 	CertInfo *ci, *other;
-	ippyo_cert *cert = NULL;
 
-	*parse_r = 0;
 	g_mutex_lock(&sh->lock);
 	ci = g_hash_table_lookup(sh->certs, k);
 	g_mutex_unlock(&sh->lock);
 	if (ci != NULL)
 		goto out;
-	if ((*parse_r = ippyo_cert_parse_der(der, len, &cert)) != 0)
-		goto out;
 	ci = g_new0(CertInfo, 1);
-	ci->cert = cert;
 	ci->chain_t = -1;
 	ci->validity_r = ippyo_cert_validity(cert, &ci->nb, &ci->na);
 	g_mutex_lock(&sh->lock);
@@ -700,7 +691,7 @@ out:
 }
 
 static void
-check_certificate(BallotJob *j, BallotShared *sh, CertInfo *ci)
+check_certificate(BallotJob *j, BallotShared *sh, const ippyo_cert *cert, CertInfo *ci)
 {
 	gint64 nb = ci->nb, na = ci->na, lo = sh->cast_lo, hi = j->cast_hi, t;
 	int r;
@@ -728,8 +719,7 @@ check_certificate(BallotJob *j, BallotShared *sh, CertInfo *ci)
 	r = ci->chain_r;
 	g_mutex_unlock(&sh->lock);
 	if (!cached) {
-		r = ippyo_cert_verify_chain(ci->cert,
-		    (const ippyo_cert *const *)sh->side->cas->pdata, sh->side->cas->len,
+		r = ippyo_cert_verify_chain(cert, (const ippyo_cert *const *)sh->side->cas->pdata, sh->side->cas->len,
 		    sh->side->crl, t);
 		g_mutex_lock(&sh->lock);
 		ci->chain_t = t;
@@ -761,45 +751,12 @@ check_certificate(BallotJob *j, BallotShared *sh, CertInfo *ci)
 	}
 }
 
-/*
- * The card's signature: in full (ippyo_card_signature_verify: certificate
- * parse, RSA >= 2048 bits, exact length, RSA PKCS#1 v1.5 SHA-256) the first
- * time a certificate is seen; once that verified, the same certificate's key
- * is known to have that shape and only the RSA verification is redone.
- */
-static int
-verify_card(BallotShared *sh, BallotJob *j, CertInfo *ci)
-{
-	const guint8 *b, *cert_der, *sig;
-	size_t blen, clen, slen;
-	gboolean key_ok = FALSE;
-	int r;
-
-	if (ci != NULL) {
-		g_mutex_lock(&sh->lock);
-		key_ok = ci->key_ok;
-		g_mutex_unlock(&sh->lock);
-	}
-	if (!key_ok) {
-		r = ippyo_entry_verify_card(j->entry);
-		if (r == 0 && ci != NULL) {
-			g_mutex_lock(&sh->lock);
-			ci->key_ok = TRUE;
-			g_mutex_unlock(&sh->lock);
-		}
-		return r;
-	}
-	if ((r = ippyo_entry_ballot(j->entry, &b, &blen, &cert_der, &clen, &sig, &slen)) != 0)
-		return r;
-	return ippyo_cert_verify_sha256_rsa(ci->cert, b, blen, sig, slen);
-}
-
 static void
 check_ballot(BallotJob *j, BallotShared *sh)
 {
 	const guint8 *b, *cert_der, *sig;
 	size_t blen, clen, slen;
-	CertInfo *ci;
+	const ippyo_cert *cert;
 	int r;
 
 	j->ok = TRUE;
@@ -808,17 +765,17 @@ check_ballot(BallotJob *j, BallotShared *sh)
 		return;
 	}
 	memcpy(j->voter, ippyo_entry_voter(j->entry), 32);
-	if ((ci = cert_lookup(sh, cert_der, clen, &r)) == NULL)
-		job_fail(j, "ballot.cert-format", "the card certificate does not parse (%s)",
-		    ippyo_strerror(r));
+	/* The entry parsed its certificate (or it would not have parsed). */
+	if ((cert = ippyo_entry_certificate(j->entry)) == NULL)
+		job_fail(j, "ballot.cert-format", "the card certificate does not parse");
 	else
-		check_certificate(j, sh, ci);
+		check_certificate(j, sh, cert, cert_lookup(sh, cert_der, clen, cert));
 	if (!ippyo_roll_contains(sh->side->roll, j->voter))
 		job_fail(j, "ballot.roll", "the card certificate's fingerprint is not on the roll");
-	if ((r = verify_card(sh, j, ci)) != 0)
+	if ((r = ippyo_entry_verify_card(j->entry)) != 0)
 		job_fail(j, "ballot.card-signature", "the card's signature does not verify over "
 		    "the ballot bytes (%s)", ippyo_strerror(r));
-	if ((r = ippyo_ballot_parse(&j->ballot, sh->m, b, blen)) != 0) {
+	if ((r = ippyo_entry_parse_ballot(j->entry, sh->m, &j->ballot)) != 0) {
 		job_fail(j, r == IPPYO_ERR_WRONG_ELECTION ? "ballot.election" : "ballot.parse",
 		    "the ballot does not parse against the manifest (%s)", ippyo_strerror(r));
 		return;
@@ -1428,7 +1385,7 @@ supersede(Run *run, GArray *jobs, guint64 pi)
 
 		r = ippyo_entry_ballot(old, &b, &bl, &c, &cl, &s, &sl);
 		if (r == 0)
-			r = ippyo_ballot_parse(&ob, run->m, b, bl);
+			r = ippyo_entry_parse_ballot(old, run->m, &ob);
 		if (r == 0)
 			r = ballot_selections(run->m, ob, &sel);
 		if (r == 0)
