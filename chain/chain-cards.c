@@ -19,7 +19,7 @@
  * re-checks more often). Only successes are kept; a rejection is computed
  * again every time.
  */
-#define CARDS_CACHE_MAX (1u << 20)
+#define CARDS_CACHE_MAX (1u << 18)    /* ~20 MB; full: emptied, then refilled */
 
 typedef struct {
 	guint8 fp[32];
