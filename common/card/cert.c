@@ -415,6 +415,25 @@ ippyo_cert_verify_sha256_rsa(const ippyo_cert *c, const uint8_t *data, size_t le
 	return r;
 }
 
+int
+ippyo_cert_rsa_bits(const ippyo_cert *c, int *bits)
+{
+	EVP_PKEY *pkey;
+
+	if (bits == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	*bits = 0;
+	if (c == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	if ((pkey = X509_get0_pubkey(c->x509)) == NULL ||
+	    EVP_PKEY_get_base_id(pkey) != EVP_PKEY_RSA) {
+		ERR_clear_error();
+		return IPPYO_ERR_CERT_FORMAT;
+	}
+	*bits = EVP_PKEY_get_bits(pkey);
+	return 0;
+}
+
 void
 ippyo_crl_free(ippyo_crl *crl)
 {

@@ -56,6 +56,11 @@ int ippyo_cert_check_time(const ippyo_cert *c, int64_t now) IPPYO_WUR;
  */
 int ippyo_cert_verify_sha256_rsa(const ippyo_cert *c, const uint8_t *data,
     size_t len, const uint8_t *sig, size_t sig_len) IPPYO_WUR;
+/*
+ * The size in bits of the certificate's RSA public key (a card key is
+ * RSA-2048); IPPYO_ERR_CERT_FORMAT if the key is not RSA.
+ */
+int ippyo_cert_rsa_bits(const ippyo_cert *c, int *bits) IPPYO_WUR;
 
 /* Exactly one CRL in DER, or one PEM "X509 CRL" block; a file in either. */
 int ippyo_crl_parse_der(const uint8_t *der, size_t len, ippyo_crl **out) IPPYO_WUR;

@@ -6,9 +6,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/rsa.h>
-#include <openssl/x509.h>
 
+#include "../card/cert.h"
 #include "../crypto/hash.h"
 #include "../error.h"
 
@@ -127,70 +126,61 @@ out:
 	return r;
 }
 
+/*
+ * One DER certificate of at most IPPYO_CERT_MAX_BYTES without trailing bytes
+ * (card/cert.c parses it); anything else is IPPYO_ERR_CERT_FORMAT.
+ */
 static int
-cert_parse(const uint8_t *der, size_t len, X509 **out)
+cert_parse(const uint8_t *der, size_t len, ippyo_cert **out)
 {
-	const unsigned char *p = der;
-	X509 *x;
+	int r;
 
 	*out = NULL;
 	if (der == NULL || len == 0 || len > IPPYO_CERT_MAX_BYTES)
 		return IPPYO_ERR_CERT_FORMAT;
-	if ((x = d2i_X509(NULL, &p, (long)len)) == NULL)
-		return IPPYO_ERR_CERT_FORMAT;
-	if ((size_t)(p - der) != len) {
-		X509_free(x);
-		return IPPYO_ERR_CERT_FORMAT;
-	}
-	*out = x;
-	return 0;
+	if ((r = ippyo_cert_parse_der(der, len, out)) == IPPYO_ERR_TRAILING ||
+	    r == IPPYO_ERR_LIMIT)
+		r = IPPYO_ERR_CERT_FORMAT;
+	return r;
 }
 
 int
 ippyo_cert_der_fingerprint(const uint8_t *der, size_t len, uint8_t out[IPPYO_FINGERPRINT_BYTES])
 {
-	X509 *x = NULL;
+	ippyo_cert *c = NULL;
 	int r;
 
 	memset(out, 0, IPPYO_FINGERPRINT_BYTES);
-	if ((r = cert_parse(der, len, &x)) != 0)
+	if ((r = cert_parse(der, len, &c)) != 0)
 		return r;
-	X509_free(x);
-	return ippyo_sha256(der, len, out);
+	r = ippyo_cert_fingerprint(c, out);
+	ippyo_cert_free(c);
+	return r;
 }
 
 int
 ippyo_card_signature_verify(const uint8_t *der, size_t der_len, const uint8_t *msg,
     size_t msg_len, const uint8_t *sig, size_t sig_len)
 {
-	X509 *x = NULL;
-	EVP_PKEY *key;
-	EVP_MD_CTX *ctx = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
-	int r;
+	ippyo_cert *c = NULL;
+	int r, bits;
 
 	if ((msg == NULL && msg_len != 0) || sig == NULL)
 		return IPPYO_ERR_INVALID_ARGUMENT;
-	if ((r = cert_parse(der, der_len, &x)) != 0)
+	if ((r = cert_parse(der, der_len, &c)) != 0)
 		return r;
+	/* An RSA key of at least 2048 bits, whatever the signature looks like. */
+	if ((r = ippyo_cert_rsa_bits(c, &bits)) != 0)
+		goto out;
 	r = IPPYO_ERR_CERT_FORMAT;
-	if ((key = X509_get0_pubkey(x)) == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
-	    EVP_PKEY_get_bits(key) < 2048)
+	if (bits < 2048)
 		goto out;
 	r = IPPYO_ERR_CARD_SIGNATURE;
-	if (sig_len == 0 || sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES ||
-	    sig_len != (size_t)EVP_PKEY_get_size(key))
+	if (sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES)
 		goto out;
-	r = IPPYO_ERR_ALLOC;
-	if ((ctx = EVP_MD_CTX_new()) == NULL)
-		goto out;
-	r = IPPYO_ERR_INTERNAL;
-	if (EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL, key) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
-		goto out;
-	r = EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len) == 1 ? 0 : IPPYO_ERR_CARD_SIGNATURE;
+	/* PKCS#1 v1.5 with SHA-256, a signature of exactly the modulus length. */
+	r = ippyo_cert_verify_sha256_rsa(c, msg, msg_len, sig, sig_len);
 out:
-	EVP_MD_CTX_free(ctx);
-	X509_free(x);
+	ippyo_cert_free(c);
 	return r;
 }

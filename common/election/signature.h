@@ -47,8 +47,11 @@ int ippyo_cert_der_fingerprint(const uint8_t *der, size_t len,
  * The card's signature over exactly msg: RSA PKCS#1 v1.5 with SHA-256, by
  * the RSA key (at least 2048 bits) of the certificate. IPPYO_ERR_CERT_FORMAT
  * for a bad certificate or a key that is not RSA-2048 or larger,
- * IPPYO_ERR_CARD_SIGNATURE if the signature does not verify. The
- * certificate's chain, validity and revocation are not checked here.
+ * IPPYO_ERR_CARD_SIGNATURE if the signature does not verify or is not
+ * exactly the modulus long. The certificate is parsed and the signature
+ * verified by card/cert.h (ippyo_cert_parse_der, ippyo_cert_verify_sha256_rsa);
+ * this adds the size limits and the 2048-bit floor. The certificate's chain,
+ * validity and revocation are not checked here.
  */
 int ippyo_card_signature_verify(const uint8_t *der, size_t der_len, const uint8_t *msg,
     size_t msg_len, const uint8_t *sig, size_t sig_len) IPPYO_WUR;
