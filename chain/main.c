@@ -7,8 +7,13 @@
 static gboolean
 quit_cb(gpointer user_data)
 {
+	/*
+	 * The source stays: were it removed, GLib would restore the default
+	 * action and a second SIGTERM during the drain would kill the server
+	 * before it answered the submissions it took. A second one is ignored.
+	 */
 	g_main_loop_quit(user_data);
-	return G_SOURCE_REMOVE;
+	return G_SOURCE_CONTINUE;
 }
 
 int

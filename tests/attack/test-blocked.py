@@ -139,7 +139,10 @@ try:
         t.ok(time.monotonic() - t0 <= LIMIT, "draining: reads are still served (size %d)" % st["size"])
     except Exception as e:
         t.ok(False, "draining: reads are still served (%s)" % e)
+    # an impatient operator: a second SIGTERM must not cut the drain short
+    srv.proc.send_signal(signal.SIGTERM)
     time.sleep(1.0)
+    t.ok(srv.proc.poll() is None, "draining: a second SIGTERM does not kill the server")
     lock.rollback()
     lock.close()
     res = bg.wait()
