@@ -224,8 +224,8 @@ parse_ballot(ippyo_entry *e, const json_t *root)
 	 * parsed, and the ballot object too, so that the checks that follow
 	 * (chain, card signature, ballot) do not parse them again.
 	 */
-	if (ippyo_cert_parse_der(e->cert, e->cert_len, &e->certificate) != 0)
-		return IPPYO_ERR_CERT_FORMAT;
+	if ((r = ippyo_cert_parse_der(e->cert, e->cert_len, &e->certificate)) != 0)
+		return (r == IPPYO_ERR_TRAILING || r == IPPYO_ERR_LIMIT) ? IPPYO_ERR_CERT_FORMAT : r;
 	e->ballot_json = json_incref(v);
 	return ippyo_sha256(e->cert, e->cert_len, e->voter);
 }
@@ -637,10 +637,28 @@ ippyo_entry_verify_officials(const ippyo_entry *e, const uint8_t pk[IPPYO_ED2551
 int
 ippyo_entry_verify_card(const ippyo_entry *e)
 {
+	int r, bits;
+
 	if (e->type != IPPYO_ENTRY_BALLOT)
 		return IPPYO_ERR_ENTRY_TYPE;
-	return ippyo_card_signature_verify(e->cert, e->cert_len, e->ballot, e->ballot_len,
-	    e->card_sig, e->card_sig_len);
+	if (e->certificate == NULL)
+		return ippyo_card_signature_verify(e->cert, e->cert_len, e->ballot, e->ballot_len,
+		    e->card_sig, e->card_sig_len);
+	/*
+	 * The rules of ippyo_card_signature_verify, with the certificate the
+	 * entry parsed (no second parse): an RSA key of at least 2048 bits,
+	 * PKCS#1 v1.5 with SHA-256, a signature of exactly the modulus length.
+	 */
+	if (e->card_sig == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	if ((r = ippyo_cert_rsa_bits(e->certificate, &bits)) != 0)
+		return r;
+	if (bits < 2048)
+		return IPPYO_ERR_CERT_FORMAT;
+	if (e->card_sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES)
+		return IPPYO_ERR_CARD_SIGNATURE;
+	return ippyo_cert_verify_sha256_rsa(e->certificate, e->ballot, e->ballot_len, e->card_sig,
+	    e->card_sig_len);
 }
 
 const ippyo_manifest *
