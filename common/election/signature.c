@@ -159,28 +159,36 @@ ippyo_cert_der_fingerprint(const uint8_t *der, size_t len, uint8_t out[IPPYO_FIN
 }
 
 int
+ippyo_card_signature_verify_cert(const ippyo_cert *c, const uint8_t *msg, size_t msg_len,
+    const uint8_t *sig, size_t sig_len)
+{
+	int r, bits;
+
+	if (c == NULL || (msg == NULL && msg_len != 0) || sig == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	/* An RSA key of at least 2048 bits, whatever the signature looks like. */
+	if ((r = ippyo_cert_rsa_bits(c, &bits)) != 0)
+		return r;
+	if (bits < 2048)
+		return IPPYO_ERR_CERT_FORMAT;
+	if (sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES)
+		return IPPYO_ERR_CARD_SIGNATURE;
+	/* PKCS#1 v1.5 with SHA-256, a signature of exactly the modulus length. */
+	return ippyo_cert_verify_sha256_rsa(c, msg, msg_len, sig, sig_len);
+}
+
+int
 ippyo_card_signature_verify(const uint8_t *der, size_t der_len, const uint8_t *msg,
     size_t msg_len, const uint8_t *sig, size_t sig_len)
 {
 	ippyo_cert *c = NULL;
-	int r, bits;
+	int r;
 
 	if ((msg == NULL && msg_len != 0) || sig == NULL)
 		return IPPYO_ERR_INVALID_ARGUMENT;
 	if ((r = cert_parse(der, der_len, &c)) != 0)
 		return r;
-	/* An RSA key of at least 2048 bits, whatever the signature looks like. */
-	if ((r = ippyo_cert_rsa_bits(c, &bits)) != 0)
-		goto out;
-	r = IPPYO_ERR_CERT_FORMAT;
-	if (bits < 2048)
-		goto out;
-	r = IPPYO_ERR_CARD_SIGNATURE;
-	if (sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES)
-		goto out;
-	/* PKCS#1 v1.5 with SHA-256, a signature of exactly the modulus length. */
-	r = ippyo_cert_verify_sha256_rsa(c, msg, msg_len, sig, sig_len);
-out:
+	r = ippyo_card_signature_verify_cert(c, msg, msg_len, sig, sig_len);
 	ippyo_cert_free(c);
 	return r;
 }

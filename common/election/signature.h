@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "../buf.h"
+#include "../card/cert.h"
 #include "manifest.h"
 
 /*
@@ -54,4 +55,10 @@ int ippyo_cert_der_fingerprint(const uint8_t *der, size_t len,
  * validity and revocation are not checked here.
  */
 int ippyo_card_signature_verify(const uint8_t *der, size_t der_len, const uint8_t *msg,
+    size_t msg_len, const uint8_t *sig, size_t sig_len) IPPYO_WUR;
+/*
+ * The same rules with a certificate already parsed (card/cert.h), for a
+ * caller that holds one (a parsed ballot entry): no second parse.
+ */
+int ippyo_card_signature_verify_cert(const ippyo_cert *c, const uint8_t *msg,
     size_t msg_len, const uint8_t *sig, size_t sig_len) IPPYO_WUR;

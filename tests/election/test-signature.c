@@ -7,6 +7,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "card/cert.h"
 #include "crypto/hash.h"
 #include "election/signature.h"
 #include "error.h"
@@ -157,6 +158,39 @@ test_bad_certificate(void)
 	EVP_PKEY_free(ec);
 }
 
+/* The same rules on a certificate parsed once (card/cert.h). */
+static void
+test_parsed(void)
+{
+	static const guint8 msg[] = "the ballot bytes";
+	size_t der_len, sig_len, small_len, small_sig_len;
+	g_autofree guint8 *der = cert_der(rsa2048, &der_len);
+	g_autofree guint8 *sig = rsa_sign(rsa2048, RSA_PKCS1_PADDING, msg, sizeof(msg), &sig_len);
+	EVP_PKEY *rsa1024 = EVP_RSA_gen(1024);
+	g_autofree guint8 *small = NULL, *small_sig = NULL;
+	ippyo_cert *c = NULL, *cs = NULL;
+
+	g_assert_nonnull(rsa1024);
+	small = cert_der(rsa1024, &small_len);
+	small_sig = rsa_sign(rsa1024, RSA_PKCS1_PADDING, msg, sizeof(msg), &small_sig_len);
+	g_assert_cmpint(ippyo_cert_parse_der(der, der_len, &c), ==, 0);
+	g_assert_cmpint(ippyo_cert_parse_der(small, small_len, &cs), ==, 0);
+	g_assert_cmpint(ippyo_card_signature_verify_cert(c, msg, sizeof(msg), sig, sig_len), ==, 0);
+	g_assert_cmpint(ippyo_card_signature_verify_cert(c, msg, 3, sig, sig_len), ==,
+	    IPPYO_ERR_CARD_SIGNATURE);
+	g_assert_cmpint(ippyo_card_signature_verify_cert(c, msg, sizeof(msg), sig, sig_len - 1), ==,
+	    IPPYO_ERR_CARD_SIGNATURE);
+	g_assert_cmpint(ippyo_card_signature_verify_cert(cs, msg, sizeof(msg), small_sig,
+	    small_sig_len), ==, IPPYO_ERR_CERT_FORMAT);
+	g_assert_cmpint(ippyo_card_signature_verify_cert(NULL, msg, sizeof(msg), sig, sig_len), ==,
+	    IPPYO_ERR_INVALID_ARGUMENT);
+	g_assert_cmpint(ippyo_card_signature_verify_cert(c, msg, sizeof(msg), NULL, sig_len), ==,
+	    IPPYO_ERR_INVALID_ARGUMENT);
+	ippyo_cert_free(c);
+	ippyo_cert_free(cs);
+	EVP_PKEY_free(rsa1024);
+}
+
 static void
 test_fingerprint(void)
 {
@@ -187,6 +221,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/signature/card/valid", test_valid);
 	g_test_add_func("/ippyo/signature/card/bad-signature", test_bad_signature);
 	g_test_add_func("/ippyo/signature/card/bad-certificate", test_bad_certificate);
+	g_test_add_func("/ippyo/signature/card/parsed", test_parsed);
 	g_test_add_func("/ippyo/signature/card/fingerprint", test_fingerprint);
 	r = g_test_run();
 	EVP_PKEY_free(rsa2048);
