@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -36,4 +37,19 @@ void
 ippyo_json_wipe_on_free(void)
 {
 	json_set_alloc_funcs(wipe_malloc, wipe_free);
+}
+
+void
+ippyo_json_free(void *p)
+{
+	json_malloc_t m;
+	json_free_t f;
+
+	if (p == NULL)
+		return;
+	json_get_alloc_funcs(&m, &f);
+	if (f != NULL)
+		f(p);
+	else
+		free(p);
 }

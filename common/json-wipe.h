@@ -9,3 +9,10 @@
  * before would be freed with the wrong function). Idempotent.
  */
 void ippyo_json_wipe_on_free(void);
+
+/*
+ * Frees what Jansson handed out (json_dumps' text) with the function it
+ * was allocated with: after ippyo_json_wipe_on_free, plain free() on it is
+ * undefined. Accepts NULL.
+ */
+void ippyo_json_free(void *p);

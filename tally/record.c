@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "encoding.h"
 #include "error.h"
+#include "json-wipe.h"
 #include "crypto/hash.h"
 #include "log/merkle.h"
 #include "log/tiles.h"
@@ -613,7 +614,7 @@ tally_partial_to_bytes(const TallyPartial *p, gsize *len, GError **error)
 	}
 	out = g_strdup(s);
 	*len = strlen(out);
-	free(s);
+	ippyo_json_free(s);
 	return out;
 }
 
@@ -643,11 +644,11 @@ tally_partial_from_bytes(const ippyo_manifest *m, const guint8 *data, gsize len,
 	/* The document of a decryption entry has one byte form. */
 	canon = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	if (canon == NULL || strlen(canon) != len || memcmp(canon, data, len) != 0) {
-		free(canon);
+		ippyo_json_free(canon);
 		invalid(error, "not canonical JSON (compact, keys sorted)");
 		goto fail;
 	}
-	free(canon);
+	ippyo_json_free(canon);
 	p = partial_new(m, (guint32)trustee);
 	if ((ag = get_str(root, "aggregate", error)) == NULL)
 		goto fail;

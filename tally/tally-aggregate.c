@@ -1,6 +1,7 @@
 /* ippyo-tally aggregate — the encrypted totals of the counted ballots (docs/verification.md). */
 #include <string.h>
 
+#include "json-wipe.h"
 #include "record.h"
 #include "tally-verify.h"
 #include "tally.h"
@@ -77,7 +78,7 @@ tally_cmd_aggregate(TallyContext *ctx, int argc, char **argv, GError **error)
 		    "(close entry %" G_GUINT64_FORMAT ")", output, r->aggregate->counted,
 		    r->aggregate->close_index);
 out:
-	free(text);
+	ippyo_json_free(text);
 	json_decref(j);
 	tally_source_options_clear(&so);
 	return ok;

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "encoding.h"
 #include "error.h"
+#include "json-wipe.h"
 #include "card/cert.h"
 #include "crypto/ceremony.h"
 #include "election/ballot.h"
@@ -420,7 +421,7 @@ state_save(const State *s, const char *path, const TallyAggregate *agg, GError *
 		goto out;
 	}
 	ok = tally_write_file(path, text, strlen(text), 0644, error);
-	free(text);
+	ippyo_json_free(text);
 out:
 	json_decref(root);
 	json_decref(voters);

@@ -10,6 +10,8 @@
 
 #include <glib/gstdio.h>
 
+#include "json-wipe.h"
+
 /*
  * The subcommands, in the order --help lists them. One line each; a new
  * subcommand adds its line in its group and its prototype in tally.h.
@@ -241,7 +243,7 @@ tally_print_json(const json_t *value, GError **error)
 	}
 	fputs(s, stdout);
 	fputc('\n', stdout);
-	free(s);
+	ippyo_json_free(s);
 	if (fflush(stdout) != 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
 		    "standard output: %s", g_strerror(errno));
