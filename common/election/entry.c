@@ -637,28 +637,14 @@ ippyo_entry_verify_officials(const ippyo_entry *e, const uint8_t pk[IPPYO_ED2551
 int
 ippyo_entry_verify_card(const ippyo_entry *e)
 {
-	int r, bits;
-
 	if (e->type != IPPYO_ENTRY_BALLOT)
 		return IPPYO_ERR_ENTRY_TYPE;
 	if (e->certificate == NULL)
 		return ippyo_card_signature_verify(e->cert, e->cert_len, e->ballot, e->ballot_len,
 		    e->card_sig, e->card_sig_len);
-	/*
-	 * The rules of ippyo_card_signature_verify, with the certificate the
-	 * entry parsed (no second parse): an RSA key of at least 2048 bits,
-	 * PKCS#1 v1.5 with SHA-256, a signature of exactly the modulus length.
-	 */
-	if (e->card_sig == NULL)
-		return IPPYO_ERR_INVALID_ARGUMENT;
-	if ((r = ippyo_cert_rsa_bits(e->certificate, &bits)) != 0)
-		return r;
-	if (bits < 2048)
-		return IPPYO_ERR_CERT_FORMAT;
-	if (e->card_sig_len > IPPYO_CARD_SIGNATURE_MAX_BYTES)
-		return IPPYO_ERR_CARD_SIGNATURE;
-	return ippyo_cert_verify_sha256_rsa(e->certificate, e->ballot, e->ballot_len, e->card_sig,
-	    e->card_sig_len);
+	/* The certificate the entry parsed: no second parse. */
+	return ippyo_card_signature_verify_cert(e->certificate, e->ballot, e->ballot_len,
+	    e->card_sig, e->card_sig_len);
 }
 
 const ippyo_manifest *
