@@ -802,7 +802,8 @@ bench_chain(int argc, char **argv)
 	EVP_PKEY_free(s.voter_key);
 	{
 		g_autofree char *cmd = NULL;
-		const char *names[] = { "chain.sqlite", "chain.sqlite-wal", "chain.sqlite-shm", "chain.key",
+		const char *names[] = { "chain.sqlite", "chain.sqlite-wal", "chain.sqlite-shm",
+		    "chain.sqlite.checkpoint", "chain.key",
 		    "ca.pem", "auth.crl", "roll.txt", "entry0.json", "chaind.conf", NULL };
 
 		for (const char **n = names; *n != NULL; n++) {
