@@ -92,3 +92,11 @@ ippyo_review_page_set_revote(IppyoReviewPage *self, gboolean revote)
 	g_return_if_fail(IPPYO_IS_REVIEW_PAGE(self));
 	gtk_widget_set_visible(GTK_WIDGET(self->revote_label), revote);
 }
+
+/* The focus back on Cast Ballot (it left while Cast was insensitive). */
+void
+ippyo_review_page_focus_cast(IppyoReviewPage *self)
+{
+	g_return_if_fail(IPPYO_IS_REVIEW_PAGE(self));
+	gtk_widget_grab_focus(self->cast_button);
+}

@@ -15,5 +15,6 @@ void ippyo_review_page_set_choices(IppyoReviewPage *self, const char *const *con
 void ippyo_review_page_set_tracking_code(IppyoReviewPage *self, const char *code);
 /* A ballot of this voter is already recorded: say that the last one counts. */
 void ippyo_review_page_set_revote(IppyoReviewPage *self, gboolean revote);
+void ippyo_review_page_focus_cast(IppyoReviewPage *self);
 
 G_END_DECLS

@@ -569,10 +569,11 @@ encrypted_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	self->busy = FALSE;
+	/* Cast first enabled, then shown ready: the page gives it the focus. */
+	update_actions(self);
 	if (IPPYO_BALLOT_DRAFT(source) == self->draft)
 		ippyo_review_page_set_tracking_code(self->review_page,
 		    ippyo_ballot_draft_get_tracking_code(self->draft));
-	update_actions(self);
 }
 
 static void
@@ -878,6 +879,9 @@ pin_status_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		show_page(self, "submit");
 		return;
 	}
+	/* Cast was insensitive while the card was read, and lost the focus:
+	 * give it back, for when the dialog is dismissed. */
+	ippyo_review_page_focus_cast(self->review_page);
 	show_pin_dialog(self, NULL);
 }
 
