@@ -148,6 +148,37 @@ chain_cards_ca_fingerprint(const ChainCards *c, gsize i)
 	return c->fingerprints->data + i * 32;
 }
 
+static void
+append_der_array(GString *s, const char *name, GPtrArray *items, gboolean crls)
+{
+	g_string_append_printf(s, "\"%s\":[", name);
+	for (guint i = 0; i < items->len; i++) {
+		g_autofree char *b64 = NULL;
+		const uint8_t *der;
+		size_t len;
+
+		if (crls)
+			der = ippyo_crl_der(items->pdata[i], &len);
+		else
+			der = ippyo_cert_der(items->pdata[i], &len);
+		b64 = g_base64_encode(der, len);
+		g_string_append_printf(s, "%s\"%s\"", i > 0 ? "," : "", b64);
+	}
+	g_string_append_c(s, ']');
+}
+
+GBytes *
+chain_cards_jpki_json(const ChainCards *c)
+{
+	GString *s = g_string_new("{");
+
+	append_der_array(s, "ca", c->cas, FALSE);
+	g_string_append_c(s, ',');
+	append_der_array(s, "crl", c->crls, TRUE);
+	g_string_append_c(s, '}');
+	return g_string_free_to_bytes(s);
+}
+
 /* The full check of a parsed leaf; *from and *until bound the time a success holds for. */
 static int
 check_leaf(const ChainCards *c, const ippyo_cert *leaf, gint64 now, gint64 *from, gint64 *until)

@@ -17,6 +17,14 @@ gsize chain_cards_ca_count(const ChainCards *c);
 const guint8 *chain_cards_ca_fingerprint(const ChainCards *c, gsize i);
 
 /*
+ * The public documents the cards are checked against, as served by
+ * GET /v1/jpki (docs/chain.md): {"ca":["<base64 DER>",...],"crl":[...]},
+ * the exact DER bytes loaded, in the order of the config, standard base64
+ * (RFC 4648 §4, padded).
+ */
+GBytes *chain_cards_jpki_json(const ChainCards *c);
+
+/*
  * A card's authentication certificate (DER) at time now: parses
  * (IPPYO_ERR_CERT_FORMAT), chains to one of the CAs, is valid at now (leaf
  * and CA), and is not revoked by the CRL of its CA: 0 or the IPPYO_ERR_*

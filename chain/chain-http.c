@@ -1,6 +1,7 @@
 /* ippyo-chaind — the HTTP API (libsoup 3): docs/chain.md. */
 #include <string.h>
 
+#include "chain-cards.h"
 #include "chain-daemon.h"
 #include "chain-error.h"
 #include "chain-officials.h"
@@ -11,6 +12,8 @@
 #define CACHE_IMMUTABLE "public, max-age=31536000, immutable"
 /* Partial tiles are replaced by wider ones: short. */
 #define CACHE_PARTIAL "public, max-age=60"
+/* The CAs and CRLs change only when the chain restarts: caches revalidate after 5 minutes. */
+#define CACHE_JPKI "public, max-age=300"
 #define ENTRIES_MAX 256      /* per /v1/entries request */
 
 const char *
@@ -357,6 +360,16 @@ manifest_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
 	answer_bytes(msg, "application/json", CACHE_IMMUTABLE, chain_election_entry0(d->election));
 }
 
+/* GET /v1/jpki: the CA certificates and CRLs the cards are checked against (user_data: the body). */
+static void
+jpki_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
+    gpointer user_data)
+{
+	if (!only_get(msg))
+		return;
+	answer_bytes(msg, "application/json", CACHE_JPKI, user_data);
+}
+
 static void post_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
     GHashTable *query, gpointer user_data);
 
@@ -664,8 +677,15 @@ chain_http_start(ChainDaemon *d, GError **error)
 	g_autoptr(GInetAddress) addr = NULL;
 	g_autoptr(GSocketAddress) saddr = NULL;
 	g_autoptr(GSocket) sock = NULL;
+	g_autoptr(ChainCards) cards = NULL;
 	GSList *uris;
 
+	/*
+	 * The same files the election checked at startup (chain_election_load),
+	 * loaded again here for their exact DER bytes.
+	 */
+	if ((cards = chain_cards_load(d->config->ca_certs, d->config->crls, error)) == NULL)
+		return FALSE;
 	if (d->config->tls_certificate != NULL) {
 		g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files(
 		    d->config->tls_certificate, d->config->tls_key, error);
@@ -687,6 +707,8 @@ chain_http_start(ChainDaemon *d, GError **error)
 	soup_server_add_handler(d->server, "/v1/proof/inclusion", inclusion_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/proof/consistency", consistency_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/status", status_cb, d, NULL);
+	soup_server_add_handler(d->server, "/v1/jpki", jpki_cb, chain_cards_jpki_json(cards),
+	    (GDestroyNotify)g_bytes_unref);
 	soup_server_add_handler(d->server, "/v1/ballots", post_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/close", post_cb, d, NULL);
 

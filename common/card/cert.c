@@ -24,6 +24,8 @@ struct ippyo_cert {
 
 struct ippyo_crl {
 	X509_CRL *crl;
+	uint8_t *der;
+	size_t der_len;
 };
 
 #define IPPYO_CRL_MAX_DER (4 * 1024 * 1024)
@@ -440,6 +442,7 @@ ippyo_crl_free(ippyo_crl *crl)
 	if (crl == NULL)
 		return;
 	X509_CRL_free(crl->crl);
+	OPENSSL_free(crl->der);
 	OPENSSL_free(crl);
 }
 
@@ -469,6 +472,11 @@ ippyo_crl_parse_der(const uint8_t *der, size_t len, ippyo_crl **out)
 		r = IPPYO_ERR_TRAILING;
 		goto out;
 	}
+	if ((crl->der = OPENSSL_memdup(der, len)) == NULL) {
+		r = IPPYO_ERR_ALLOC;
+		goto out;
+	}
+	crl->der_len = len;
 	*out = crl;
 	crl = NULL;
 	r = 0;
@@ -529,6 +537,32 @@ ippyo_crl_validity(const ippyo_crl *crl, int64_t *this_update, int64_t *next_upd
 		return IPPYO_ERR_CRL_INVALID;
 	}
 	return 0;
+}
+
+const uint8_t *
+ippyo_crl_der(const ippyo_crl *crl, size_t *len)
+{
+	*len = crl->der_len;
+	return crl->der;
+}
+
+int
+ippyo_crl_verify_issuer(const ippyo_crl *crl, const ippyo_cert *ca)
+{
+	EVP_PKEY *pkey;
+	int r = IPPYO_ERR_CRL_INVALID;
+
+	if (crl == NULL || ca == NULL)
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	if (X509_NAME_cmp(X509_CRL_get_issuer(crl->crl), X509_get_subject_name(ca->x509)) != 0)
+		goto out;
+	if ((pkey = X509_get0_pubkey(ca->x509)) == NULL)
+		goto out;
+	if (X509_CRL_verify(crl->crl, pkey) == 1)
+		r = 0;
+ out:
+	ERR_clear_error();
+	return r;
 }
 
 static int

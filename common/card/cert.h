@@ -67,6 +67,14 @@ int ippyo_crl_parse_der(const uint8_t *der, size_t len, ippyo_crl **out) IPPYO_W
 int ippyo_crl_parse_pem(const char *pem, size_t len, ippyo_crl **out) IPPYO_WUR;
 int ippyo_crl_load_file(const char *path, ippyo_crl **out) IPPYO_WUR;
 void ippyo_crl_free(ippyo_crl *crl);
+/* The DER bytes (owned by the CRL). */
+const uint8_t *ippyo_crl_der(const ippyo_crl *crl, size_t *len);
+/*
+ * 0 if the CRL was issued by ca: its issuer is ca's subject and its
+ * signature verifies with ca's public key; else IPPYO_ERR_CRL_INVALID.
+ * (Its dates are not looked at: ippyo_crl_validity.)
+ */
+int ippyo_crl_verify_issuer(const ippyo_crl *crl, const ippyo_cert *ca) IPPYO_WUR;
 /* thisUpdate and nextUpdate as Unix seconds (a CRL without nextUpdate: refused). */
 int ippyo_crl_validity(const ippyo_crl *crl, int64_t *this_update,
     int64_t *next_update) IPPYO_WUR;

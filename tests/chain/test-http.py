@@ -2,6 +2,7 @@
 # ippyo-chaind over real HTTP on loopback: accepted ballots and offline
 # receipts, every rejection class, identical resubmission, re-vote, close,
 # the read API, restart checks, clean SIGTERM.
+import base64
 import json
 import os
 import socket
@@ -32,6 +33,26 @@ try:
     t.eq((st["size"], st["state"]), (1, "open"), "a new log holds entry 0 and is open")
     s, h, manifest = srv.get("/v1/manifest")
     t.ok(s == 200 and manifest == open(el.path("entry0.json"), "rb").read(), "GET /v1/manifest is entry 0")
+
+    # ---- GET /v1/jpki: the CA certificates and CRLs the cards are checked against ----
+    def pem_der(path):
+        text = open(path).read()
+        body = text.split("-----", 4)[2]
+        return base64.b64decode("".join(body.split()), validate=True)
+
+    s, h, body = srv.get("/v1/jpki")
+    try:
+        jp = json.loads(body)
+    except ValueError:
+        jp = None
+    t.ok(s == 200 and h.get("content-type", "").startswith("application/json") and
+         h.get("cache-control") == "public, max-age=300", "GET /v1/jpki: JSON, cached 5 minutes")
+    t.ok(isinstance(jp, dict) and sorted(jp) == ["ca", "crl"] and
+         [base64.b64decode(x, validate=True) for x in jp["ca"]] == [pem_der(os.path.join(pki, "ca", "auth-ca.crt"))] and
+         [base64.b64decode(x, validate=True) for x in jp["crl"]] == [pem_der(os.path.join(pki, "ca", "auth.crl"))],
+         "GET /v1/jpki: exactly the DER of the configured auth CA and its CRL")
+    s, h, body = srv.post("/v1/jpki", b"{}")
+    t.ok(s == 405 and code_of(body) == "method_not_allowed", "POST /v1/jpki: 405")
     with open(el.path("cp0"), "wb") as f:
         f.write(srv.checkpoint())
     r = tool("checkpoint", el.dir, el.path("cp0"), check=False)
