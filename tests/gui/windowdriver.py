@@ -26,15 +26,19 @@ os.environ["GSETTINGS_BACKEND"] = "memory"
 from gi.repository import Gio  # noqa: E402
 
 Gio.Settings.new("org.gnome.desktop.interface").set_boolean("toolkit-accessibility", True)
-from dogtail import config, rawinput, tree  # noqa: E402
-import pyatspi  # noqa: E402
+# The settings object (the module dogtail.config has the same name), set before
+# dogtail's first log line: its log goes to stdout by default, which is this
+# test's TAP stream.
+from dogtail.config import config  # noqa: E402
 
-config.searchShowingOnly = False
 config.logDebugToFile = False
 config.logDebugToStdOut = False
+config.searchShowingOnly = False
 config.defaultDelay = 0.3
 config.actionDelay = 0.3
 config.searchCutoffCount = 3
+from dogtail import rawinput, tree  # noqa: E402
+import pyatspi  # noqa: E402
 
 def wrong_pin(card):
     pin = gh.vh.card_pin(card)
