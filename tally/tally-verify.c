@@ -1592,7 +1592,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	Run run;
 	gsize note_len;
 	guint64 start, i, n_read;
-	gboolean log_ok = TRUE;
+	gboolean log_ok = TRUE, reported = FALSE;
 	guint8 root[32];
 	int r;
 
@@ -1999,32 +1999,8 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 	}
 done:
 	g_ptr_array_sort(rep->failures, failure_cmp);
-	jobs_clear(jobs);
-	if (pool != NULL)
-		g_thread_pool_free(pool, FALSE, TRUE);
-	if (sh.certs != NULL) {
-		g_hash_table_unref(sh.certs);
-		g_mutex_clear(&sh.lock);
-		g_cond_clear(&sh.done);
-	}
-	if (seen_trustee != NULL)
-		g_hash_table_unref(seen_trustee);
-	for (i = 0; cfiles != NULL && i < cfiles->len; i++)
-		ippyo_ceremony_commitments_free(g_array_index(cfiles, CeremonyFile, i).c);
-	ippyo_entry_free(e0);
-	ippyo_note_free(note);
-	ippyo_checkpoint_free(cp);
-	ippyo_checkpoint_free(cp0);
-	ippyo_election_key_free(run.key);
-	ippyo_merkle_hasher_free(run.h);
-	tally_aggregate_free(run.agg);
-	g_free(run.tile);
-	side_clear(&run.side);
-	state_clear(&run.st);
-	return g_steal_pointer(&rep);
+	reported = TRUE;
 fatal:
-	g_clear_pointer(&rep->failures, g_ptr_array_unref);
-	rep->failures = g_ptr_array_new_with_free_func(failure_free);
 	jobs_clear(jobs);
 	if (pool != NULL)
 		g_thread_pool_free(pool, FALSE, TRUE);
@@ -2047,7 +2023,8 @@ fatal:
 	g_free(run.tile);
 	side_clear(&run.side);
 	state_clear(&run.st);
-	return NULL;
+	/* On a fatal error there is no report: rep is freed. */
+	return reported ? g_steal_pointer(&rep) : NULL;
 }
 
 /* ---- mirroring over HTTP ---- */
