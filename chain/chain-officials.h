@@ -15,8 +15,4 @@ G_BEGIN_DECLS
  */
 gboolean chain_officials_submit(ChainDaemon *d, SoupServerMessage *msg, GBytes *body);
 
-/* The receipt answer {"index","leaf_hash","receipt"} of a sequenced
- * submission: the same bytes every time for the same entry. */
-char *chain_receipt_json(const ChainSubmission *sub);
-
 G_END_DECLS
