@@ -146,83 +146,57 @@ typedef struct {
 	GMutex lock;
 } Setup;
 
-/* Worker: certificates (when ders is not yet full) or ballots for [lo, hi). */
-typedef struct {
-	Setup *s;
-	guint lo, hi;
-	gboolean ballots;
-} Job;
-
+/* Voter i's certificate (a worker of bench_parallel). */
 static void
-job_run(gpointer data, gpointer user_data)
+voter_cert(gpointer data, guint i)
 {
-	Job *j = data;
-	Setup *s = j->s;
+	Setup *s = data;
+	g_autofree char *cn = g_strdup_printf("BENCH VOTER %06u", i);
+	X509 *x = make_cert(cn, s->voter_key, s->ca, s->ca_key, 1000 + i, FALSE);
+	unsigned char *der = NULL;
+	int len = i2d_X509(x, &der);
 
-	for (guint i = j->lo; i < j->hi; i++) {
-		if (!j->ballots) {
-			g_autofree char *cn = g_strdup_printf("BENCH VOTER %06u", i);
-			X509 *x = make_cert(cn, s->voter_key, s->ca, s->ca_key, 1000 + i, FALSE);
-			unsigned char *der = NULL;
-			int len = i2d_X509(x, &der);
-
-			if (len <= 0)
-				fail("DER", 0);
-			s->ders->pdata[i] = g_bytes_new(der, (gsize)len);
-			EVP_Digest(der, (size_t)len, s->fps + (gsize)i * 32, NULL, EVP_sha256(), NULL);
-			OPENSSL_free(der);
-			X509_free(x);
-		} else {
-			ippyo_choices *ch = ippyo_choices_new(s->m);
-			ippyo_ballot *b = NULL;
-			ippyo_entry *e = NULL;
-			EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-			guint8 seed[32], sig[256];
-			size_t sig_len = sizeof(sig), blen, elen;
-			const uint8_t *bytes;
-			GBytes *der = s->ders->pdata[i];
-
-			if (RAND_bytes(seed, sizeof(seed)) != 1)
-				fail("random", 0);
-			if (ippyo_choices_set(ch, 0, i % s->options, 1) != 0)
-				fail("choice", 0);
-			if (ippyo_ballot_build(&b, s->m, s->key, ch, seed, s->fps + (gsize)i * 32) != 0)
-				fail("ballot", 0);
-			bytes = ippyo_ballot_bytes(b, &blen);
-			if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, s->voter_key) != 1 ||
-			    EVP_DigestSign(ctx, sig, &sig_len, bytes, blen) != 1)
-				fail("card signature", 0);
-			if (ippyo_entry_new_ballot(&e, bytes, blen, g_bytes_get_data(der, NULL),
-			    g_bytes_get_size(der), sig, sig_len) != 0)
-				fail("ballot entry", 0);
-			bytes = ippyo_entry_bytes(e, &elen);
-			s->ballots->pdata[i] = g_bytes_new(bytes, elen);
-			ippyo_entry_free(e);
-			ippyo_ballot_free(b);
-			ippyo_choices_free(ch);
-			EVP_MD_CTX_free(ctx);
-		}
-	}
-	g_free(j);
+	if (len <= 0)
+		fail("DER", 0);
+	s->ders->pdata[i] = g_bytes_new(der, (gsize)len);
+	EVP_Digest(der, (size_t)len, s->fps + (gsize)i * 32, NULL, EVP_sha256(), NULL);
+	OPENSSL_free(der);
+	X509_free(x);
 }
 
+/* Voter i's ballot entry (a worker of bench_parallel). */
 static void
-run_jobs(Setup *s, gboolean ballots)
+voter_ballot(gpointer data, guint i)
 {
-	guint threads = g_get_num_processors();
-	GThreadPool *pool = g_thread_pool_new(job_run, NULL, (gint)threads, FALSE, NULL);
-	guint step = MAX(1u, s->n / (threads * 8));
+	Setup *s = data;
+	ippyo_choices *ch = ippyo_choices_new(s->m);
+	ippyo_ballot *b = NULL;
+	ippyo_entry *e = NULL;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	guint8 seed[32], sig[256];
+	size_t sig_len = sizeof(sig), blen, elen;
+	const uint8_t *bytes;
+	GBytes *der = s->ders->pdata[i];
 
-	for (guint lo = 0; lo < s->n; lo += step) {
-		Job *j = g_new0(Job, 1);
-
-		j->s = s;
-		j->lo = lo;
-		j->hi = MIN(s->n, lo + step);
-		j->ballots = ballots;
-		g_thread_pool_push(pool, j, NULL);
-	}
-	g_thread_pool_free(pool, FALSE, TRUE);
+	if (RAND_bytes(seed, sizeof(seed)) != 1)
+		fail("random", 0);
+	if (ippyo_choices_set(ch, 0, i % s->options, 1) != 0)
+		fail("choice", 0);
+	if (ippyo_ballot_build(&b, s->m, s->key, ch, seed, s->fps + (gsize)i * 32) != 0)
+		fail("ballot", 0);
+	bytes = ippyo_ballot_bytes(b, &blen);
+	if (EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, s->voter_key) != 1 ||
+	    EVP_DigestSign(ctx, sig, &sig_len, bytes, blen) != 1)
+		fail("card signature", 0);
+	if (ippyo_entry_new_ballot(&e, bytes, blen, g_bytes_get_data(der, NULL),
+	    g_bytes_get_size(der), sig, sig_len) != 0)
+		fail("ballot entry", 0);
+	bytes = ippyo_entry_bytes(e, &elen);
+	s->ballots->pdata[i] = g_bytes_new(bytes, elen);
+	ippyo_entry_free(e);
+	ippyo_ballot_free(b);
+	ippyo_choices_free(ch);
+	EVP_MD_CTX_free(ctx);
 }
 
 static int
@@ -675,14 +649,14 @@ bench_chain(int argc, char **argv)
 	s.ders = g_ptr_array_new_full(s.n, (GDestroyNotify)g_bytes_unref);
 	g_ptr_array_set_size(s.ders, (gint)s.n);
 	s.fps = g_malloc0((gsize)s.n * 32);
-	run_jobs(&s, FALSE);
+	bench_parallel(s.n, voter_cert, &s);
 	e0 = make_election(&s, dir, (guint)connections);
 	s.m = ippyo_entry_manifest(e0);
 	if (ippyo_manifest_election_key(s.m, &s.key) != 0)
 		fail("election key", 0);
 	s.ballots = g_ptr_array_new_full(s.n, (GDestroyNotify)g_bytes_unref);
 	g_ptr_array_set_size(s.ballots, (gint)s.n);
-	run_jobs(&s, TRUE);
+	bench_parallel(s.n, voter_ballot, &s);
 	t_setup = (double)(g_get_monotonic_time() - t0) / 1e6;
 	if (stage_ballots > 0)
 		measure_stages(&s, dir, (guint)stage_ballots, &stages);

@@ -284,12 +284,6 @@ typedef struct {
 	GBytes **ballots;
 } Bulk;
 
-typedef struct {
-	Bulk *b;
-	guint lo, hi;
-	gboolean ballots;
-} Job;
-
 static void
 add_ext(X509 *x, X509V3_CTX *v3, int nid, const char *value)
 {
@@ -404,39 +398,22 @@ bulk_ballot(const Bulk *b, guint i)
 	return out;
 }
 
+/* Workers of bench_parallel: the bulk voters' certificates, then their ballots
+ * (on every core: the voters' devices). */
 static void
-job_run(gpointer data, gpointer user_data)
+bulk_cert_job(gpointer data, guint i)
 {
-	Job *j = data;
+	Bulk *b = data;
 
-	(void)user_data;
-	for (guint i = j->lo; i < j->hi; i++) {
-		if (j->ballots)
-			j->b->ballots[i] = bulk_ballot(j->b, i);
-		else
-			j->b->ders[i] = voter_cert(j->b, i, j->b->fps + (gsize)i * 32);
-	}
-	g_free(j);
+	b->ders[i] = voter_cert(b, i, b->fps + (gsize)i * 32);
 }
 
-/* Certificates or ballots for every bulk voter, on every core (the voters' devices). */
 static void
-run_jobs(Bulk *b, gboolean ballots)
+bulk_ballot_job(gpointer data, guint i)
 {
-	guint threads = g_get_num_processors();
-	GThreadPool *pool = g_thread_pool_new(job_run, NULL, (gint)threads, FALSE, NULL);
-	guint step = MAX(1u, b->n / (threads * 8));
+	Bulk *b = data;
 
-	for (guint lo = 0; lo < b->n; lo += step) {
-		Job *j = g_new0(Job, 1);
-
-		j->b = b;
-		j->lo = lo;
-		j->hi = MIN(b->n, lo + step);
-		j->ballots = ballots;
-		g_thread_pool_push(pool, j, NULL);
-	}
-	g_thread_pool_free(pool, FALSE, TRUE);
+	b->ballots[i] = bulk_ballot(b, i);
 }
 
 /* ---- POSTing the bulk ballots ---- */
@@ -814,7 +791,7 @@ bench_e2e(int argc, char **argv)
 		b.ders = g_new0(GBytes *, b.n);
 		b.fps = g_malloc0((gsize)b.n * 32);
 		b.ballots = g_new0(GBytes *, b.n);
-		run_jobs(&b, FALSE);
+		bench_parallel(b.n, bulk_cert_job, &b);
 		for (gint k = 0; k < cards; k++) {
 			g_autofree char *from = g_strdup_printf("%s/cards/voter-%03d/auth.crt", pki, k + 1);
 			g_autofree char *to = g_strdup_printf("%s/voter-%03d.crt", b.roll_dir, k + 1);
@@ -992,7 +969,7 @@ bench_e2e(int argc, char **argv)
 		    (b.m = ippyo_entry_manifest(entry)) == NULL ||
 		    ippyo_manifest_election_key(b.m, &b.key) != 0)
 			die("%s: not a manifest entry", e0);
-		run_jobs(&b, TRUE);
+		bench_parallel(b.n, bulk_ballot_job, &b);
 		ph[P_ENCRYPT].s = now() - t;
 
 		/* 7. ... and POSTed to the chain, every receipt awaited */

@@ -10,6 +10,13 @@ typedef int (*bench_fn)(int argc, char **argv);
 double bench_now(void);
 
 /*
+ * Calls fn(data, i) for every i below n, on every core (a pool of
+ * g_get_num_processors() threads, in ranges of consecutive i); returns when
+ * all are done.
+ */
+void bench_parallel(guint n, void (*fn)(gpointer data, guint i), gpointer data);
+
+/*
  * Results of one run: name, value, unit; printed as a table and, with
  * --json, as one JSON object of name: value.
  */

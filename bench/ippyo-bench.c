@@ -29,6 +29,41 @@ bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+typedef struct {
+	void (*fn)(gpointer data, guint i);
+	gpointer data;
+	guint lo, hi;
+} bench_range;
+
+static void
+range_run(gpointer p, gpointer user_data)
+{
+	bench_range *r = p;
+
+	for (guint i = r->lo; i < r->hi; i++)
+		r->fn(r->data, i);
+	g_free(r);
+}
+
+void
+bench_parallel(guint n, void (*fn)(gpointer data, guint i), gpointer data)
+{
+	guint threads = g_get_num_processors();
+	GThreadPool *pool = g_thread_pool_new(range_run, NULL, (gint)threads, FALSE, NULL);
+	guint step = MAX(1u, n / (threads * 8));
+
+	for (guint lo = 0; lo < n; lo += step) {
+		bench_range *r = g_new0(bench_range, 1);
+
+		r->fn = fn;
+		r->data = data;
+		r->lo = lo;
+		r->hi = MIN(n, lo + step);
+		g_thread_pool_push(pool, r, NULL);
+	}
+	g_thread_pool_free(pool, FALSE, TRUE);
+}
+
 static void
 row_free(gpointer p)
 {
