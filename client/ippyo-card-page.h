@@ -15,6 +15,7 @@ typedef enum {
 	IPPYO_CARD_VIEW_NOT_ON_ROLL,
 	IPPYO_CARD_VIEW_EXPIRED,
 	IPPYO_CARD_VIEW_REVOKED,
+	IPPYO_CARD_VIEW_WRONG_ISSUER,   /* not issued by a JPKI CA the election names */
 	IPPYO_CARD_VIEW_SEVERAL_CARDS,  /* more than one My Number card and no reader named */
 	IPPYO_CARD_VIEW_ERROR,
 } IppyoCardView;

@@ -458,8 +458,18 @@ card_changed_cb(IppyoWindow *self)
 		case IPPYO_ELIGIBILITY_NOT_YET_VALID:
 			view = IPPYO_CARD_VIEW_EXPIRED;
 			break;
+		case IPPYO_ELIGIBILITY_VALID_REVOCATION_UNKNOWN:
+			view = IPPYO_CARD_VIEW_READY;
+			detail = _("Whether the card’s certificate was revoked could not be checked on this computer; the ballot chain checks it when you cast your ballot.");
+			break;
 		case IPPYO_ELIGIBILITY_NOT_ON_ROLL:
 			view = IPPYO_CARD_VIEW_NOT_ON_ROLL;
+			break;
+		case IPPYO_ELIGIBILITY_REVOKED:
+			view = IPPYO_CARD_VIEW_REVOKED;
+			break;
+		case IPPYO_ELIGIBILITY_WRONG_ISSUER:
+			view = IPPYO_CARD_VIEW_WRONG_ISSUER;
 			break;
 		case IPPYO_ELIGIBILITY_UNKNOWN:
 			view = IPPYO_CARD_VIEW_READING;

@@ -101,6 +101,11 @@ vote_election_main(int argc, char **argv)
 		if (ippyo_election_get_roll_problem(e) != NULL)
 			json_object_set_new(doc, "roll_problem",
 			    json_string(ippyo_election_get_roll_problem(e)));
+		json_object_set_new(doc, "revocation_available",
+		    json_boolean(ippyo_election_get_revocation_problem(e) == NULL));
+		if (ippyo_election_get_revocation_problem(e) != NULL)
+			json_object_set_new(doc, "revocation_problem",
+			    json_string(ippyo_election_get_revocation_problem(e)));
 		json_object_set_new(doc, "contests", contests);
 		voter_cli_print_json(doc);
 		return VOTE_EXIT_OK;
@@ -115,6 +120,8 @@ vote_election_main(int argc, char **argv)
 	    ippyo_election_get_checkpoint_size(e));
 	if (ippyo_election_get_roll_problem(e) != NULL)
 		printf("  %s\n", ippyo_election_get_roll_problem(e));
+	if (ippyo_election_get_revocation_problem(e) != NULL)
+		printf("  %s\n", ippyo_election_get_revocation_problem(e));
 	for (size_t c = 0; c < ippyo_manifest_contests(m); c++) {
 		char lim[128];
 

@@ -83,6 +83,12 @@ card_error(IppyoCardMonitor *mon, GError **error)
 		case IPPYO_ELIGIBILITY_NOT_ON_ROLL:
 			code = IPPYO_VOTER_ERROR_NOT_ON_ROLL;
 			break;
+		case IPPYO_ELIGIBILITY_REVOKED:
+			code = IPPYO_VOTER_ERROR_CERT_REVOKED;
+			break;
+		case IPPYO_ELIGIBILITY_WRONG_ISSUER:
+			code = IPPYO_VOTER_ERROR_CERT_UNTRUSTED;
+			break;
 		default:
 			return TRUE;
 		}

@@ -92,6 +92,10 @@ ippyo_eligibility_get_type(void)
 		{ IPPYO_ELIGIBILITY_EXPIRED, "IPPYO_ELIGIBILITY_EXPIRED", "expired" },
 		{ IPPYO_ELIGIBILITY_NOT_YET_VALID, "IPPYO_ELIGIBILITY_NOT_YET_VALID", "not-yet-valid" },
 		{ IPPYO_ELIGIBILITY_NOT_ON_ROLL, "IPPYO_ELIGIBILITY_NOT_ON_ROLL", "not-on-roll" },
+		{ IPPYO_ELIGIBILITY_REVOKED, "IPPYO_ELIGIBILITY_REVOKED", "revoked" },
+		{ IPPYO_ELIGIBILITY_WRONG_ISSUER, "IPPYO_ELIGIBILITY_WRONG_ISSUER", "wrong-issuer" },
+		{ IPPYO_ELIGIBILITY_VALID_REVOCATION_UNKNOWN,
+		  "IPPYO_ELIGIBILITY_VALID_REVOCATION_UNKNOWN", "valid-revocation-unknown" },
 		{ 0, NULL, NULL }
 	};
 
@@ -280,16 +284,42 @@ state_message(IppyoCardMonitorState st, int err)
 	}
 }
 
+/* Why revocation could not be checked, in the voter's words. */
+static const char *
+revocation_problem(IppyoElection *election)
+{
+	const char *p = ippyo_election_get_revocation_problem(election);
+
+	return p != NULL ? p : _("Whether your card’s certificate was revoked could not be "
+	    "checked in advance: the chain publishes no current list of revoked cards of your "
+	    "card’s authority. The chain checks it when you cast your ballot.");
+}
+
 static char *
-eligibility_message(IppyoEligibility e, IppyoElection *election)
+eligibility_message(IppyoEligibility e, IppyoElection *election, gboolean revocation_checked)
 {
 	switch (e) {
 	case IPPYO_ELIGIBILITY_ELIGIBLE:
 		return g_strdup(_("Your My Number card is ready, and it is on the voter roll of "
 		    "this election."));
 	case IPPYO_ELIGIBILITY_VALID_ROLL_UNKNOWN:
+		if (!revocation_checked)
+			return g_strdup_printf("%s %s %s", _("Your My Number card is ready."),
+			    ippyo_election_get_roll_problem(election), revocation_problem(election));
 		return g_strdup_printf("%s %s", _("Your My Number card is ready."),
 		    ippyo_election_get_roll_problem(election));
+	case IPPYO_ELIGIBILITY_VALID_REVOCATION_UNKNOWN:
+		return g_strdup_printf("%s %s", _("Your My Number card is ready, and it is on the "
+		    "voter roll of this election."), revocation_problem(election));
+	case IPPYO_ELIGIBILITY_REVOKED:
+		return g_strdup(_("The certificate on your card was revoked, for example after "
+		    "the card was reported lost or its certificate was renewed, so it cannot vote. "
+		    "If you have a newer card or certificate, use it; otherwise ask your city hall "
+		    "for a new certificate."));
+	case IPPYO_ELIGIBILITY_WRONG_ISSUER:
+		return g_strdup(_("This card’s certificate was not issued by the My Number card "
+		    "authority this election trusts, so it cannot vote here. Use your own My "
+		    "Number card; if this is it, contact the election office."));
 	case IPPYO_ELIGIBILITY_EXPIRED:
 		return g_strdup(_("The certificate on your card has expired, so it cannot vote. "
 		    "Renew it at your city hall."));
@@ -316,6 +346,7 @@ recheck(IppyoCardMonitor *self)
 	char hex[2 * IPPYO_CERT_FINGERPRINT_BYTES + 1];
 	char *subject = NULL;
 	gint64 nb = 0, na = 0;
+	gboolean revocation_checked = TRUE;
 	int r;
 
 	g_clear_pointer(&self->fingerprint, g_free);
@@ -333,17 +364,32 @@ recheck(IppyoCardMonitor *self)
 		if (ippyo_cert_validity(c, &nb, &na) == 0)
 			self->not_after = na;
 		if (self->election != NULL) {
-			r = ippyo_cert_check_time(c, g_get_real_time() / G_USEC_PER_SEC);
+			gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+
+			/* The time, the CA and the CRL (locally), then the roll. */
+			if ((r = ippyo_cert_check_time(c, now)) == 0)
+				r = ippyo_election_check_card(self->election, c, now);
+			/* Anything else (an internal failure): not checked here, the chain checks. */
+			if (r != 0 && r != IPPYO_ERR_CERT_EXPIRED && r != IPPYO_ERR_CERT_NOT_YET_VALID &&
+			    r != IPPYO_ERR_CERT_REVOKED && r != IPPYO_ERR_CERT_UNTRUSTED)
+				r = IPPYO_ERR_CRL_INVALID;
+			revocation_checked = r != IPPYO_ERR_CRL_INVALID;
 			if (r == IPPYO_ERR_CERT_EXPIRED)
 				e = IPPYO_ELIGIBILITY_EXPIRED;
-			else if (r != 0)
+			else if (r == IPPYO_ERR_CERT_NOT_YET_VALID)
 				e = IPPYO_ELIGIBILITY_NOT_YET_VALID;
+			else if (r == IPPYO_ERR_CERT_REVOKED)
+				e = IPPYO_ELIGIBILITY_REVOKED;
+			else if (r == IPPYO_ERR_CERT_UNTRUSTED)
+				e = IPPYO_ELIGIBILITY_WRONG_ISSUER;
 			else if (ippyo_election_get_roll(self->election) == NULL)
 				e = IPPYO_ELIGIBILITY_VALID_ROLL_UNKNOWN;
-			else if (ippyo_roll_contains(ippyo_election_get_roll(self->election), fp))
-				e = IPPYO_ELIGIBILITY_ELIGIBLE;
-			else
+			else if (!ippyo_roll_contains(ippyo_election_get_roll(self->election), fp))
 				e = IPPYO_ELIGIBILITY_NOT_ON_ROLL;
+			else if (!revocation_checked)
+				e = IPPYO_ELIGIBILITY_VALID_REVOCATION_UNKNOWN;
+			else
+				e = IPPYO_ELIGIBILITY_ELIGIBLE;
 		}
 	}
 	ippyo_cert_free(c);
@@ -353,7 +399,7 @@ recheck(IppyoCardMonitor *self)
 	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_NOT_AFTER]);
 	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_ELIGIBILITY]);
 	if (self->state == IPPYO_CARD_MONITOR_READY)
-		msg = eligibility_message(e, self->election);
+		msg = eligibility_message(e, self->election, revocation_checked);
 	g_free(self->message);
 	self->message = g_steal_pointer(&msg);
 	g_object_notify_by_pspec(G_OBJECT(self), props[PROP_MESSAGE]);

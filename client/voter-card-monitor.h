@@ -29,6 +29,9 @@ typedef enum {
 	IPPYO_ELIGIBILITY_EXPIRED,
 	IPPYO_ELIGIBILITY_NOT_YET_VALID,
 	IPPYO_ELIGIBILITY_NOT_ON_ROLL,
+	IPPYO_ELIGIBILITY_REVOKED,        /* on a current CRL of the election's CA */
+	IPPYO_ELIGIBILITY_WRONG_ISSUER,   /* not issued by a JPKI CA the election names */
+	IPPYO_ELIGIBILITY_VALID_REVOCATION_UNKNOWN, /* valid now, on the roll; no usable CRL */
 } IppyoEligibility;
 
 #define IPPYO_TYPE_ELIGIBILITY (ippyo_eligibility_get_type())
@@ -50,7 +53,10 @@ G_DECLARE_FINAL_TYPE(IppyoCardMonitor, ippyo_card_monitor, IPPYO, CARD_MONITOR, 
  * Number cards and none named the state is _ERROR: choose a reader).
  */
 IppyoCardMonitor *ippyo_card_monitor_new(const char *reader, const char *pkcs11_module);
-/* The election whose roll and time the card is checked against (may be NULL). */
+/*
+ * The election whose time, JPKI CAs and CRLs (ippyo_election_check_card) and
+ * roll the card is checked against, in this order (may be NULL).
+ */
 void ippyo_card_monitor_set_election(IppyoCardMonitor *self, IppyoElection *election);
 void ippyo_card_monitor_start(IppyoCardMonitor *self);
 /* Stops and joins the worker (also done on finalize). */

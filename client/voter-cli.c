@@ -35,6 +35,8 @@ voter_cli_exit_for(const GError *error)
 	case IPPYO_VOTER_ERROR_CERT_EXPIRED:
 	case IPPYO_VOTER_ERROR_CERT_NOT_YET_VALID:
 	case IPPYO_VOTER_ERROR_NOT_ON_ROLL:
+	case IPPYO_VOTER_ERROR_CERT_REVOKED:
+	case IPPYO_VOTER_ERROR_CERT_UNTRUSTED:
 		return VOTE_EXIT_NOT_ELIGIBLE;
 	case IPPYO_VOTER_ERROR_ELECTION:
 		return VOTE_EXIT_ELECTION;
@@ -72,7 +74,8 @@ voter_cli_exit_help(void)
 	    "   4  card problem: no service, reader or card, not a My Number card, taken out\n"
 	    "   5  wrong PIN (the message says how many tries are left)\n"
 	    "   6  the PIN is locked\n"
-	    "   7  the card may not vote: certificate expired or not yet valid, not on the roll\n"
+	    "   7  the card may not vote: certificate expired, not yet valid or revoked, not\n"
+	    "      issued by the election's card authority, or not on the roll\n"
 	    "   8  the poll is not open yet, or closed\n"
 	    "   9  the chain refused the ballot (the message says why)\n"
 	    "  10  a receipt, checkpoint or audit record does not verify\n"

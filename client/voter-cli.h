@@ -15,7 +15,8 @@ enum {
 	VOTE_EXIT_CARD = 4,           /* no service, reader or card; not a My Number card; taken out */
 	VOTE_EXIT_PIN = 5,            /* wrong PIN (tries left in the message), last try refused */
 	VOTE_EXIT_PIN_LOCKED = 6,
-	VOTE_EXIT_NOT_ELIGIBLE = 7,   /* certificate expired or not yet valid, not on the roll */
+	VOTE_EXIT_NOT_ELIGIBLE = 7,   /* certificate expired, not yet valid, revoked or not
+	                               * issued by the election's CA; not on the roll */
 	VOTE_EXIT_POLL = 8,           /* the poll is not open yet, or closed */
 	VOTE_EXIT_REJECTED = 9,       /* another definite rejection by the chain */
 	VOTE_EXIT_INVALID = 10,       /* a receipt, checkpoint or audit that does not verify */

@@ -16,6 +16,9 @@
 
 #define ELECTION_FILE_MAX (64 * 1024)
 #define ROLL_MAX_BYTES ((gsize)IPPYO_ROLL_LINE_BYTES * 20000000u)
+/* GET /v1/jpki: a few CAs and their CRLs (each at most 4 MiB of DER), in base64. */
+#define JPKI_MAX_BYTES ((gsize)24 * 1024 * 1024)
+#define JPKI_MAX_ITEMS 16
 
 struct _IppyoElection {
 	GObject parent_instance;
@@ -29,6 +32,10 @@ struct _IppyoElection {
 	char *chain_url;
 	ippyo_roll *roll;
 	char *roll_problem;
+	GPtrArray *jpki_cas;             /* ippyo_cert*: pinned by the manifest */
+	GPtrArray *jpki_crls;            /* ippyo_crl*: signed by one of them, current */
+	gboolean jpki_all_cas;           /* every CA the manifest pins is in jpki_cas */
+	char *revocation_problem;
 	gboolean chain_closed;
 	IppyoElectionState state;
 };
@@ -77,6 +84,9 @@ ippyo_election_finalize(GObject *object)
 	g_clear_pointer(&self->chain_url, g_free);
 	g_clear_pointer(&self->roll, ippyo_roll_free);
 	g_clear_pointer(&self->roll_problem, g_free);
+	g_clear_pointer(&self->jpki_cas, g_ptr_array_unref);
+	g_clear_pointer(&self->jpki_crls, g_ptr_array_unref);
+	g_clear_pointer(&self->revocation_problem, g_free);
 	G_OBJECT_CLASS(ippyo_election_parent_class)->finalize(object);
 }
 
@@ -136,6 +146,8 @@ static void
 ippyo_election_init(IppyoElection *self)
 {
 	self->state = IPPYO_ELECTION_STATE_NOT_OPEN;
+	self->jpki_cas = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_cert_free);
+	self->jpki_crls = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_crl_free);
 }
 
 const char *
@@ -433,6 +445,176 @@ load_roll(IppyoElection *self, const char *source, GCancellable *cancellable)
 	self->roll = roll;
 }
 
+/* ---- the JPKI CAs and CRLs (GET /v1/jpki), for the card check before the ballot ---- */
+
+/* Keeps the first reason why revocation cannot be checked, in the voter's words. */
+static void
+revocation_unknown(IppyoElection *self, const char *reason)
+{
+	if (self->revocation_problem != NULL)
+		return;
+	self->revocation_problem = g_strdup_printf(_("Whether your card’s certificate was "
+	    "revoked (for example after the card was reported lost) could not be checked in "
+	    "advance: %s The chain checks it when you cast your ballot."), reason);
+}
+
+/* One base64 DER string of the document; NULL if it is not one. */
+static guint8 *
+jpki_der(json_t *v, gsize *len)
+{
+	const char *str;
+	size_t n, cap;
+	guint8 *der;
+
+	*len = 0;
+	if (!json_is_string(v))
+		return NULL;
+	str = json_string_value(v);
+	n = json_string_length(v);
+	cap = ippyo_b64_decoded_max(n);
+	if (n == 0 || cap == 0)
+		return NULL;
+	der = g_malloc(cap);
+	if (ippyo_b64_decode(str, n, der, cap, len) != 0) {
+		g_free(der);
+		return NULL;
+	}
+	return der;
+}
+
+/*
+ * Parses {"ca":["<base64 DER>",...],"crl":[...]} strictly (no other key,
+ * no duplicate, every string a certificate or CRL) into cas and crls.
+ */
+static gboolean
+jpki_parse(GBytes *bytes, GPtrArray *cas, GPtrArray *crls)
+{
+	json_t *root, *ca, *crl, *v;
+	gboolean ok = FALSE;
+	size_t i;
+
+	root = json_loadb(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
+	    JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(root) || json_object_size(root) != 2 ||
+	    !json_is_array(ca = json_object_get(root, "ca")) ||
+	    !json_is_array(crl = json_object_get(root, "crl")) ||
+	    json_array_size(ca) > JPKI_MAX_ITEMS || json_array_size(crl) > JPKI_MAX_ITEMS)
+		goto out;
+	json_array_foreach(ca, i, v) {
+		g_autofree guint8 *der = NULL;
+		ippyo_cert *c = NULL;
+		gsize len;
+
+		if ((der = jpki_der(v, &len)) == NULL || ippyo_cert_parse_der(der, len, &c) != 0)
+			goto out;
+		g_ptr_array_add(cas, c);
+	}
+	json_array_foreach(crl, i, v) {
+		g_autofree guint8 *der = NULL;
+		ippyo_crl *c = NULL;
+		gsize len;
+
+		if ((der = jpki_der(v, &len)) == NULL || ippyo_crl_parse_der(der, len, &c) != 0)
+			goto out;
+		g_ptr_array_add(crls, c);
+	}
+	ok = TRUE;
+ out:
+	json_decref(root);
+	return ok;
+}
+
+static gboolean
+manifest_pins_ca(const ippyo_manifest *m, const ippyo_cert *ca)
+{
+	guint8 fp[IPPYO_CERT_FINGERPRINT_BYTES];
+
+	if (ippyo_cert_fingerprint(ca, fp) != 0)
+		return FALSE;
+	for (size_t i = 0; i < ippyo_manifest_jpki_ca_count(m); i++)
+		if (memcmp(ippyo_manifest_jpki_ca(m, i), fp, sizeof(fp)) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * Fetches the chain's JPKI CAs and CRLs and keeps what can be trusted: the
+ * CAs whose fingerprint the sealed manifest pins, the CRLs signed by one of
+ * them and current now. Everything else is not used, and the reason is kept
+ * (never fatal: the chain checks the card again at cast).
+ */
+static void
+load_jpki(IppyoElection *self, GCancellable *cancellable)
+{
+	g_autoptr(GBytes) bytes = NULL;
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GPtrArray) cas = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_cert_free);
+	g_autoptr(GPtrArray) crls = g_ptr_array_new_with_free_func((GDestroyNotify)ippyo_crl_free);
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	gsize pinned = 0;
+
+	bytes = http_get(self->chain_url, "v1/jpki", JPKI_MAX_BYTES, cancellable, &local);
+	if (bytes == NULL) {
+		g_autofree char *why = g_strdup_printf(_("the list of revoked cards could not be "
+		    "fetched from the chain (%s)."), local->message);
+
+		revocation_unknown(self, why);
+		return;
+	}
+	if (!jpki_parse(bytes, cas, crls)) {
+		revocation_unknown(self, _("the chain’s list of card authorities and revoked cards "
+		    "could not be read, so it was not used."));
+		return;
+	}
+	for (guint i = 0; i < cas->len; i++) {
+		if (manifest_pins_ca(self->manifest, cas->pdata[i])) {
+			g_ptr_array_add(self->jpki_cas, g_ptr_array_steal_index(cas, i--));
+			pinned++;
+		}
+	}
+	if (cas->len > 0)
+		revocation_unknown(self, _("the chain published a card authority that this "
+		    "election does not name, so it was not used."));
+	/* Every CA the manifest pins is here (a CA listed twice counts once). */
+	self->jpki_all_cas = pinned > 0;
+	for (gsize i = 0; i < ippyo_manifest_jpki_ca_count(self->manifest); i++) {
+		gboolean found = FALSE;
+
+		for (guint j = 0; j < self->jpki_cas->len && !found; j++) {
+			guint8 fp[IPPYO_CERT_FINGERPRINT_BYTES];
+
+			found = ippyo_cert_fingerprint(self->jpki_cas->pdata[j], fp) == 0 &&
+			    memcmp(fp, ippyo_manifest_jpki_ca(self->manifest, i), sizeof(fp)) == 0;
+		}
+		if (!found) {
+			self->jpki_all_cas = FALSE;
+			revocation_unknown(self, _("the chain did not publish every card authority "
+			    "this election names."));
+		}
+	}
+	for (guint i = 0; i < crls->len; i++) {
+		ippyo_crl *crl = crls->pdata[i];
+		gboolean signed_ok = FALSE;
+		int64_t tu, nu;
+
+		for (guint j = 0; j < self->jpki_cas->len && !signed_ok; j++)
+			signed_ok = ippyo_crl_verify_issuer(crl, self->jpki_cas->pdata[j]) == 0;
+		if (!signed_ok) {
+			revocation_unknown(self, _("the list of revoked cards that the chain published "
+			    "is not signed by this election’s card authority, so it was not used."));
+			continue;
+		}
+		if (ippyo_crl_validity(crl, &tu, &nu) != 0 || !(tu <= now && now < nu)) {
+			revocation_unknown(self, _("the list of revoked cards that the chain published "
+			    "is out of date, so it was not used."));
+			continue;
+		}
+		g_ptr_array_add(self->jpki_crls, g_ptr_array_steal_index(crls, i--));
+	}
+	if (self->jpki_crls->len == 0)
+		revocation_unknown(self, _("the chain publishes no list of revoked cards."));
+}
+
 static IppyoElectionState
 compute_state(IppyoElection *self)
 {
@@ -525,6 +707,7 @@ ippyo_election_open_sync(const char *location, GCancellable *cancellable, GError
 		goto out;
 	}
 	load_roll(self, ef.roll, cancellable);
+	load_jpki(self, cancellable);
 	self->state = compute_state(self);
 	ret = g_steal_pointer(&self);
  out:
@@ -542,6 +725,9 @@ ippyo_election_new_offline(GBytes *manifest_entry, const char *chain_url,
 	    !make_client(self, chain_url, NULL, error))
 		return NULL;
 	self->roll_problem = g_strdup(_("The voter roll is not available offline."));
+	self->revocation_problem = g_strdup(_("The list of revoked cards is not available "
+	    "offline, so whether your card’s certificate was revoked cannot be checked in "
+	    "advance."));
 	self->state = compute_state(self);
 	return g_steal_pointer(&self);
 }
@@ -760,4 +946,37 @@ const char *
 ippyo_election_get_roll_problem(IppyoElection *self)
 {
 	return self->roll_problem;
+}
+
+const char *
+ippyo_election_get_revocation_problem(IppyoElection *self)
+{
+	return self->revocation_problem;
+}
+
+int
+ippyo_election_check_card(IppyoElection *self, const ippyo_cert *leaf, gint64 now)
+{
+	const ippyo_cert *const *cas = (const ippyo_cert *const *)self->jpki_cas->pdata;
+	guint n = self->jpki_cas->len;
+	int r;
+
+	if (n == 0)
+		return IPPYO_ERR_CRL_INVALID;
+	r = ippyo_cert_verify_chain(leaf, cas, n, NULL, now);
+	/* Not issued by the CAs known here: foreign only if every pinned CA is known. */
+	if (r == IPPYO_ERR_CERT_UNTRUSTED && !self->jpki_all_cas)
+		return IPPYO_ERR_CRL_INVALID;
+	if (r != 0)
+		return r;
+	/*
+	 * As the chain does (chain/chain-cards.c): the CRL of another CA does
+	 * not apply (CRL_INVALID); the first definite answer stands.
+	 */
+	for (guint i = 0; i < self->jpki_crls->len; i++) {
+		r = ippyo_cert_verify_chain(leaf, cas, n, self->jpki_crls->pdata[i], now);
+		if (r != IPPYO_ERR_CRL_INVALID)
+			return r;
+	}
+	return IPPYO_ERR_CRL_INVALID;
 }

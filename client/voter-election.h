@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "card/cert.h"
 #include "election/manifest.h"
 #include "election/roll.h"
 #include "net/ippyo-chain-client.h"
@@ -83,5 +84,22 @@ IppyoSignedCheckpoint *ippyo_election_get_checkpoint(IppyoElection *self);
  * and ippyo_election_get_roll_problem() says why, in the voter's words. */
 const ippyo_roll *ippyo_election_get_roll(IppyoElection *self);
 const char *ippyo_election_get_roll_problem(IppyoElection *self);
+
+/*
+ * The card check before the ballot (docs/voter.md, "The card check"),
+ * against the JPKI CA certificates and CRLs fetched from the chain
+ * (GET /v1/jpki) when the election was opened: only CAs whose SHA-256 the
+ * sealed manifest pins and CRLs signed by one of them and current are
+ * kept. Nothing about the card leaves the computer. Results at time now:
+ * 0 (chains to a pinned CA, not revoked), IPPYO_ERR_CERT_UNTRUSTED (not
+ * issued by the election's CAs: only said when every pinned CA is known),
+ * IPPYO_ERR_CERT_REVOKED, IPPYO_ERR_CERT_EXPIRED, _NOT_YET_VALID (the
+ * leaf or its CA), IPPYO_ERR_CRL_INVALID (revocation could not be
+ * checked: no usable CA or no current CRL of the card's CA).
+ */
+int ippyo_election_check_card(IppyoElection *self, const ippyo_cert *leaf, gint64 now);
+/* Why revocation cannot be checked for some or all cards, in the voter's
+ * words (a sentence), or NULL when the chain's CAs and CRLs were all usable. */
+const char *ippyo_election_get_revocation_problem(IppyoElection *self);
 
 G_END_DECLS

@@ -72,6 +72,16 @@ ippyo_voter_set_error(GError **error, int err, int tries_left)
 		    _("The certificate on your card is not valid yet. Check your computer's "
 		    "date and time."));
 		return;
+	case IPPYO_ERR_CERT_REVOKED:
+		g_set_error_literal(error, IPPYO_VOTER_ERROR, IPPYO_VOTER_ERROR_CERT_REVOKED,
+		    _("The certificate on your card has been revoked (for example after the "
+		    "card was reported lost). Contact your city hall."));
+		return;
+	case IPPYO_ERR_CERT_UNTRUSTED:
+		g_set_error_literal(error, IPPYO_VOTER_ERROR, IPPYO_VOTER_ERROR_CERT_UNTRUSTED,
+		    _("Your card's certificate was not issued by the My Number card authority "
+		    "this election trusts. Contact the election office."));
+		return;
 	case IPPYO_ERR_NOT_ON_ROLL:
 		g_set_error_literal(error, IPPYO_VOTER_ERROR, IPPYO_VOTER_ERROR_NOT_ON_ROLL,
 		    _("This card is not on the voter roll of this election. Contact the "
@@ -226,7 +236,7 @@ ippyo_voter_error_name(const GError *error)
 		"card-removed", "card", "wrong-card", "pin-format", "pin-wrong", "pin-last-try",
 		"pin-locked", "cert-expired", "cert-not-yet-valid", "not-on-roll", "election",
 		"not-open", "closed", "choice", "network", "rejected", "bad-receipt", "fork",
-		"dropped", "audit", "store",
+		"dropped", "audit", "store", "cert-revoked", "cert-untrusted",
 	};
 
 	if (error == NULL)

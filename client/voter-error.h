@@ -41,6 +41,8 @@ typedef enum {
 	IPPYO_VOTER_ERROR_DROPPED,           /* the ballot is no longer in the chain (evidence saved) */
 	IPPYO_VOTER_ERROR_AUDIT,             /* an audit record does not match */
 	IPPYO_VOTER_ERROR_STORE,             /* the receipt folder cannot be read or written */
+	IPPYO_VOTER_ERROR_CERT_REVOKED,      /* the card's certificate is on the CA's CRL */
+	IPPYO_VOTER_ERROR_CERT_UNTRUSTED,    /* not issued by a JPKI CA the election names */
 } IppyoVoterError;
 
 /* Sets *error from a negative IPPYO_ERR_* code (card, PIN, certificate,

@@ -7,7 +7,8 @@
  *
  *   -p /ippyo/voter/offline      no services
  *   -p /ippyo/voter/session      voter-001, voter-010
- *   -p /ippyo/voter/rejections   revoked, expired (or foreign, not-yet-valid)
+ *   -p /ippyo/voter/rejections   revoked, expired (or foreign, not-yet-valid): the
+ *                                chain's refusals at cast, the card check before it
  */
 #include <signal.h>
 #include <sys/prctl.h>
@@ -641,6 +642,9 @@ test_election(void)
 	g_assert_null(ippyo_election_get_roll(e));
 	g_assert_nonnull(ippyo_election_get_roll_problem(e));
 	g_assert_nonnull(ippyo_election_get_roll(f));
+	/* the chain's JPKI CA and its current CRL (GET /v1/jpki) verified and kept */
+	g_assert_null(ippyo_election_get_revocation_problem(e));
+	g_assert_null(ippyo_election_get_revocation_problem(f));
 	state = ippyo_election_describe_state(e);
 	g_assert_nonnull(strstr(state, "last ballot"));
 
@@ -1074,6 +1078,12 @@ card_name(guint n)
 	return names[n];
 }
 
+/*
+ * The chain's refusals at cast. The submitter casts without the card
+ * monitor's check, as a client without the JPKI list (an election opened
+ * offline, or a chain that publishes no CRL) would: this is the server
+ * path; the check before the ballot is /ippyo/voter/rejections/card-check.
+ */
 static void
 test_rejections(void)
 {
@@ -1091,6 +1101,70 @@ test_rejections(void)
 		for (gsize i = 0; i < G_N_ELEMENTS(table); i++)
 			if (g_str_equal(card_name(n), table[i].card))
 				expect_rejection(n, table[i].code, IPPYO_VOTER_ERROR_REJECTED);
+}
+
+/*
+ * The card check before the ballot, locally against the chain's JPKI CA and
+ * CRL: a revoked card that is on the roll is told it is revoked; a card of
+ * another CA that it is not this election's; expired and not yet valid as
+ * before. Opened offline (no CRL), the same revoked card is only "valid,
+ * roll unknown" and the message says revocation could not be checked.
+ */
+static void
+test_card_check(void)
+{
+	static const struct {
+		const char *card;
+		IppyoEligibility want;
+		const char *words;
+	} table[] = {
+		{ "revoked", IPPYO_ELIGIBILITY_REVOKED, "revoked" },
+		{ "expired", IPPYO_ELIGIBILITY_EXPIRED, "expired" },
+		{ "foreign", IPPYO_ELIGIBILITY_WRONG_ISSUER, "not issued" },
+		{ "not-yet-valid", IPPYO_ELIGIBILITY_NOT_YET_VALID, "not valid yet" },
+	};
+	g_autoptr(IppyoElection) e = open_election(election_file);
+	g_autoptr(GArray) seen = g_array_new(FALSE, FALSE, sizeof(int));
+
+	g_assert_null(ippyo_election_get_revocation_problem(e));
+	for (guint n = 0; n < 2; n++) {
+		g_autoptr(IppyoCardMonitor) mon = ippyo_card_monitor_new(n == 0 ? READER0 : READER1,
+		    NULL);
+		gsize i;
+
+		for (i = 0; i < G_N_ELEMENTS(table); i++)
+			if (g_str_equal(card_name(n), table[i].card))
+				break;
+		g_assert_cmpuint(i, <, G_N_ELEMENTS(table));
+		ippyo_card_monitor_set_election(mon, e);
+		ippyo_card_monitor_start(mon);
+		monitor_expect(mon, IPPYO_CARD_MONITOR_READY, seen);
+		g_assert_cmpstr(ippyo_eligibility_name(ippyo_card_monitor_get_eligibility(mon)), ==,
+		    ippyo_eligibility_name(table[i].want));
+		g_assert_nonnull(strstr(ippyo_card_monitor_get_message(mon), table[i].words));
+		if (table[i].want == IPPYO_ELIGIBILITY_REVOKED) {
+			g_autoptr(GBytes) cert = card_cert(n);
+			guint8 fp[32];
+			g_autoptr(IppyoElection) off = NULL;
+			g_autoptr(GError) error = NULL;
+
+			/* on the roll: it is the CRL that refuses it, before any ballot */
+			g_assert_cmpint(ippyo_cert_der_fingerprint(g_bytes_get_data(cert, NULL),
+			    g_bytes_get_size(cert), fp), ==, 0);
+			g_assert_true(ippyo_roll_contains(ippyo_election_get_roll(e), fp));
+			g_assert_nonnull(strstr(ippyo_card_monitor_get_message(mon), "city hall"));
+			/* offline, without the list: not known here, and said so */
+			off = ippyo_election_new_offline(ippyo_election_get_manifest_entry(e), chain.url,
+			    NULL, &error);
+			g_assert_no_error(error);
+			g_assert_nonnull(ippyo_election_get_revocation_problem(off));
+			ippyo_card_monitor_set_election(mon, off);
+			g_assert_cmpint(ippyo_card_monitor_get_eligibility(mon), ==,
+			    IPPYO_ELIGIBILITY_VALID_ROLL_UNKNOWN);
+			g_assert_nonnull(strstr(ippyo_card_monitor_get_message(mon), "revoked"));
+		}
+		ippyo_card_monitor_stop(mon);
+	}
 }
 
 static void
@@ -1157,6 +1231,7 @@ main(int argc, char **argv)
 		g_test_add_func("/ippyo/voter/session/closed", test_closed);
 		g_test_add_func("/ippyo/voter/session/fork", test_fork);
 		g_test_add_func("/ippyo/voter/rejections/cards", test_rejections);
+		g_test_add_func("/ippyo/voter/rejections/card-check", test_card_check);
 		g_test_add_func("/ippyo/voter/rejections/not-open", test_not_open);
 	}
 	ret = g_test_run();
