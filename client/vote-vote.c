@@ -330,8 +330,10 @@ vote_vote_main(int argc, char **argv)
 	wait_card(mon);
 	if (!card_error(mon, &error)) {
 		ippyo_card_monitor_stop(mon);
-		return voter_cli_fail("vote", json, error, json_pack("{s:s}", "card_state",
-		    ippyo_card_monitor_state_name(ippyo_card_monitor_get_state(mon))));
+		return voter_cli_fail("vote", json, error, json_pack("{s:s, s:s}", "card_state",
+		    ippyo_card_monitor_state_name(ippyo_card_monitor_get_state(mon)),
+		    "eligibility",
+		    ippyo_eligibility_name(ippyo_card_monitor_get_eligibility(mon))));
 	}
 	ippyo_card_monitor_stop(mon);
 	if (!json) {

@@ -1,11 +1,114 @@
 # ippyo-vote from a terminal against the real stack: pcscd + vpcd + ippyo-vcard
 # (voter-001 in reader 0, voter-010 in reader 1, started by with-card-services)
 # and a real ippyo-chaind on loopback.
+import base64
+import http.client
+import http.server
 import json
 import os
+import re
 import shutil
+import subprocess
+import threading
+import urllib.parse
 
 import voterharness as vh
+
+
+def b64(der):
+    return base64.b64encode(der).decode()
+
+
+def pem_der(path):
+    with open(path) as f:
+        body = f.read().split("-----", 4)[2]
+    return base64.b64decode("".join(body.split()), validate=True)
+
+
+def jpki_pki(d):
+    """The auth CA and CRL, a foreign CA, a CRL under the auth CA's name signed by
+    another key, an expired CRL of the auth CA (openssl ca on copies of the CA dirs)."""
+    ca = os.path.join(vh.pki(), "ca")
+    os.makedirs(d)
+
+    def ca_copy(src, name):
+        dst = os.path.join(d, name)
+        shutil.copytree(src, dst)
+        with open(os.path.join(dst, "ca.cnf")) as f:
+            conf = f.read()
+        with open(os.path.join(dst, "ca.cnf"), "w") as f:
+            f.write(re.sub(r"(?m)^dir = .*$", "dir = " + dst, conf))
+        return dst
+
+    def gencrl(cadir, out, *extra):
+        subprocess.run(["openssl", "ca", "-batch", "-config", os.path.join(cadir, "ca.cnf"),
+                        "-gencrl", "-out", out] + list(extra), check=True, capture_output=True)
+        return pem_der(out)
+
+    auth = ca_copy(os.path.join(vh.pki(), "ca", "auth"), "auth")
+    forged = ca_copy(os.path.join(vh.pki(), "foreign-ca"), "forged")
+    # the auth CA's subject on the foreign key: its CRLs name the auth CA as issuer
+    subprocess.run(["openssl", "x509", "-x509toreq", "-in", os.path.join(auth, "ca.crt"),
+                    "-signkey", os.path.join(forged, "ca.key"), "-out", os.path.join(d, "forged.csr")],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "x509", "-req", "-in", os.path.join(d, "forged.csr"), "-signkey",
+                    os.path.join(forged, "ca.key"), "-days", "30", "-out", os.path.join(forged, "ca.crt")],
+                   check=True, capture_output=True)
+    return {
+        "ca": pem_der(os.path.join(ca, "auth-ca.crt")),
+        "crl": pem_der(os.path.join(ca, "auth.crl")),
+        "foreign_ca": pem_der(os.path.join(ca, "foreign-ca.crt")),
+        "forged_crl": gencrl(forged, os.path.join(d, "forged.crl")),
+        "expired_crl": gencrl(auth, os.path.join(d, "expired.crl"), "-crl_lastupdate",
+                              "20200101000000Z", "-crl_nextupdate", "20210101000000Z"),
+    }
+
+
+class LyingChain:
+    """A proxy in front of the chain that answers GET /v1/jpki with its own body."""
+
+    def __init__(self, upstream, body):
+        up = urllib.parse.urlsplit(upstream)
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def forward(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                data = self.rfile.read(n) if n else None
+                if self.command == "GET" and self.path == "/v1/jpki":
+                    status, headers, out = 200, [("Content-Type", "application/json")], body
+                else:
+                    c = http.client.HTTPConnection(up.hostname, up.port, timeout=60)
+                    hs = {k: v for k, v in self.headers.items()
+                          if k.lower() in ("content-type", "content-length", "accept")}
+                    c.request(self.command, self.path, body=data, headers=hs)
+                    r = c.getresponse()
+                    status, out = r.status, r.read()
+                    headers = [(k, v) for k, v in r.getheaders()
+                               if k.lower() in ("content-type", "cache-control", "retry-after")]
+                    c.close()
+                self.send_response(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            do_GET = do_POST = do_HEAD = forward
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *a):
+        self.server.shutdown()
+        self.server.server_close()
 
 t = vh.Tap()
 chain = vh.Chain().start()
@@ -29,6 +132,39 @@ try:
     rc, doc, _ = voter.json("election", bad)
     t.ok(rc == 2 and doc["error"] == "election", "election file pinning other officials: exit 2")
     efile = chain.election_file()
+
+    # the JPKI CA and CRL the chain publishes (GET /v1/jpki): verified and used ...
+    rc, doc, _ = voter.json("election", efile)
+    t.ok(rc == 0 and doc["revocation_available"] is True and "revocation_problem" not in doc,
+         "election: the chain's CA and CRL verified, revocation can be checked")
+    # ... but from a lying chain (a proxy that changes only /v1/jpki) not used, and said why
+    jp = jpki_pki(os.path.join(voter.home, "lying"))
+    lies = [
+        ("a CA the manifest does not pin", [jp["foreign_ca"]], [jp["crl"]], "does not name"),
+        ("a CRL signed by another key", [jp["ca"]], [jp["forged_crl"]], "not signed"),
+        ("an expired CRL", [jp["ca"]], [jp["expired_crl"]], "out of date"),
+        ("no CRL", [jp["ca"]], [], "no list"),
+        ("a document that is not one", None, None, "could not be read"),
+    ]
+    for name, cas, crls, words in lies:
+        body = (b"{\"ca\":[1]}" if cas is None else
+                json.dumps({"ca": [b64(x) for x in cas], "crl": [b64(x) for x in crls]}).encode())
+        with LyingChain(chain.url, body) as liar:
+            rc, doc, _ = voter.json("election", liar.url)
+            t.ok(rc == 0 and doc["revocation_available"] is False and
+                 "could not be checked" in doc.get("revocation_problem", "") and
+                 words in doc.get("revocation_problem", ""),
+                 "lying chain, %s: not used, the reason says so" % name)
+            if name == "an expired CRL":
+                # never fatal: the card is ready, and the voter is told what is unknown
+                r = voter.run("vote", liar.url, "--choice", "mayor=opt-9", "--pin-stdin",
+                              "--reader", R0, pin=pin)
+                t.ok(r.returncode == 1 and "could not be checked" in r.stdout and
+                     "out of date" in r.stdout,
+                     "lying chain: the card is ready, the voter is told revocation could not "
+                     "be checked, and the vote goes on to the ballot (a bad choice: exit 1)")
+                if r.returncode != 1 or "could not be checked" not in r.stdout:
+                    print("# rc %d\n# %s\n# %s" % (r.returncode, r.stdout, r.stderr))
 
     # a full vote, with an audit first
     audit = os.path.join(voter.home, "audit.json")
