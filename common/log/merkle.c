@@ -503,39 +503,54 @@ ippyo_merkle_consistency_proof_len(uint64_t size1, uint64_t size2)
 	return inner + border + ((size1 >> shift) == 1 ? 0 : 1);
 }
 
-int
-ippyo_merkle_inclusion_proof(ippyo_merkle_hasher *h, uint64_t index, uint64_t size,
-    ippyo_merkle_hash_fn fn, void *arg, ippyo_merkle_proof *out)
+/* Appends MTH(D[start:end]) to p. */
+static int
+proof_push(ippyo_merkle_proof *p, ippyo_merkle_hasher *h, ippyo_merkle_hash_fn fn, void *arg,
+    uint64_t start, uint64_t end)
+{
+	int r;
+
+	if (p->n >= IPPYO_MERKLE_MAX_PROOF)
+		return IPPYO_ERR_INTERNAL;
+	if ((r = range_hash(h, fn, arg, start, end, p->hash[p->n])) != 0)
+		return r;
+	p->n++;
+	return 0;
+}
+
+/*
+ * The proof down D[0:size) towards leaf `leaf`: at each split, the hash of
+ * the half without the leaf, until the subtree left is the leaf alone or
+ * ends at `stop` (0: never); a subtree ending at stop is added too unless
+ * it starts at 0. Built top down, then reversed into RFC order (leaf side
+ * first).
+ */
+static int
+proof_build(ippyo_merkle_hasher *h, ippyo_merkle_hash_fn fn, void *arg, uint64_t leaf,
+    uint64_t size, uint64_t stop, ippyo_merkle_proof *out)
 {
 	ippyo_merkle_hasher *own = NULL;
 	ippyo_merkle_proof p;
 	uint64_t lo = 0, hi = size, k;
 	int r;
 
-	ippyo_merkle_proof_init(out);
 	ippyo_merkle_proof_init(&p);
-	if (index >= size)
-		return IPPYO_ERR_INDEX_RANGE;
 	if ((r = hasher_or_own(&h, &own)) != 0)
 		return r;
-	/* Top down, then reversed into RFC order (leaf side first). */
-	while (hi - lo > 1) {
-		if (p.n >= IPPYO_MERKLE_MAX_PROOF) {
-			r = IPPYO_ERR_INTERNAL;
-			goto out;
-		}
+	while (hi - lo > 1 && hi != stop) {
 		k = split_point(hi - lo);
-		if (index < lo + k) {
-			r = range_hash(h, fn, arg, lo + k, hi, p.hash[p.n]);
+		if (leaf < lo + k) {
+			r = proof_push(&p, h, fn, arg, lo + k, hi);
 			hi = lo + k;
 		} else {
-			r = range_hash(h, fn, arg, lo, lo + k, p.hash[p.n]);
+			r = proof_push(&p, h, fn, arg, lo, lo + k);
 			lo += k;
 		}
 		if (r != 0)
 			goto out;
-		p.n++;
 	}
+	if (hi == stop && lo != 0 && (r = proof_push(&p, h, fn, arg, lo, hi)) != 0)
+		goto out;
 	proof_reverse(&p);
 	*out = p;
  out:
@@ -544,55 +559,27 @@ ippyo_merkle_inclusion_proof(ippyo_merkle_hasher *h, uint64_t index, uint64_t si
 }
 
 int
+ippyo_merkle_inclusion_proof(ippyo_merkle_hasher *h, uint64_t index, uint64_t size,
+    ippyo_merkle_hash_fn fn, void *arg, ippyo_merkle_proof *out)
+{
+	ippyo_merkle_proof_init(out);
+	if (index >= size)
+		return IPPYO_ERR_INDEX_RANGE;
+	return proof_build(h, fn, arg, index, size, 0, out);
+}
+
+int
 ippyo_merkle_consistency_proof(ippyo_merkle_hasher *h, uint64_t size1, uint64_t size2,
     ippyo_merkle_hash_fn fn, void *arg, ippyo_merkle_proof *out)
 {
-	ippyo_merkle_hasher *own = NULL;
-	ippyo_merkle_proof p;
-	uint64_t lo = 0, hi = size2, m = size1, k;
-	int whole = 1, r;
-
 	ippyo_merkle_proof_init(out);
-	ippyo_merkle_proof_init(&p);
 	if (size1 == 0 || size1 > size2)
 		return IPPYO_ERR_INDEX_RANGE;
 	if (size1 == size2)
 		return 0;
-	if ((r = hasher_or_own(&h, &own)) != 0)
-		return r;
-	/* SUBPROOF(m, D[lo:hi], whole), top down, then reversed. */
-	for (;;) {
-		if (p.n >= IPPYO_MERKLE_MAX_PROOF) {
-			r = IPPYO_ERR_INTERNAL;
-			goto out;
-		}
-		if (m == hi - lo) {
-			if (!whole) {
-				if ((r = range_hash(h, fn, arg, lo, hi, p.hash[p.n])) != 0)
-					goto out;
-				p.n++;
-			}
-			break;
-		}
-		k = split_point(hi - lo);
-		if (m <= k) {
-			r = range_hash(h, fn, arg, lo + k, hi, p.hash[p.n]);
-			hi = lo + k;
-		} else {
-			r = range_hash(h, fn, arg, lo, lo + k, p.hash[p.n]);
-			lo += k;
-			m -= k;
-			whole = 0;
-		}
-		if (r != 0)
-			goto out;
-		p.n++;
-	}
-	proof_reverse(&p);
-	*out = p;
- out:
-	ippyo_merkle_hasher_free(own);
-	return r;
+	/* SUBPROOF(size1, D[0:size2], true) of RFC 9162 §2.1.4.1: the path to
+	 * leaf size1 - 1 down to the subtree that ends at size1. */
+	return proof_build(h, fn, arg, size1 - 1, size2, size1, out);
 }
 
 int
