@@ -44,48 +44,44 @@ ippyo_ed25519_keygen(uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES],
 	return r;
 }
 
-static ippyo_transcript *
-officials_message(const char *purpose, const uint8_t *msg, size_t len)
-{
-	ippyo_transcript *t;
-
-	if ((t = ippyo_transcript_new(IPPYO_TAG_OFFICIALS_SIGNATURE)) == NULL)
-		return NULL;
-	if (ippyo_transcript_put_str(t, purpose) != 0 || ippyo_transcript_put(t, msg, len) != 0) {
-		ippyo_transcript_free(t);
-		return NULL;
-	}
-	return t;
-}
-
-int
-ippyo_officials_sign(const uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES], const char *purpose,
-    const uint8_t *msg, size_t len, uint8_t sig[IPPYO_ED25519_SIGNATURE_BYTES])
+/*
+ * Signs with the private key raw into sig_out, or (sig_out NULL) verifies
+ * sig_in with the public key raw: Ed25519 over the transcript bytes of
+ * IPPYO_TAG_OFFICIALS_SIGNATURE: purpose, msg.
+ */
+static int
+officials_sig(const uint8_t *raw, const char *purpose, const uint8_t *msg, size_t len,
+    uint8_t *sig_out, const uint8_t *sig_in)
 {
 	EVP_PKEY *key = NULL;
 	EVP_MD_CTX *ctx = NULL;
 	ippyo_transcript *t = NULL;
 	const uint8_t *tb;
 	size_t tlen, siglen = IPPYO_ED25519_SIGNATURE_BYTES;
-	int r;
+	int r = IPPYO_ERR_BAD_KEY;
 
-	memset(sig, 0, IPPYO_ED25519_SIGNATURE_BYTES);
-	if (sk == NULL || purpose == NULL || (msg == NULL && len != 0))
-		return IPPYO_ERR_INVALID_ARGUMENT;
-	r = IPPYO_ERR_BAD_KEY;
-	if ((key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk,
-	    IPPYO_ED25519_PRIVATE_BYTES)) == NULL)
+	if ((key = sig_out != NULL ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw,
+	    IPPYO_ED25519_PRIVATE_BYTES) : EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
+	    raw, IPPYO_ED25519_PUBLIC_BYTES)) == NULL)
 		goto out;
 	r = IPPYO_ERR_ALLOC;
-	if ((t = officials_message(purpose, msg, len)) == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+	if ((t = ippyo_transcript_new(IPPYO_TAG_OFFICIALS_SIGNATURE)) == NULL ||
+	    (ctx = EVP_MD_CTX_new()) == NULL)
+		goto out;
+	if (ippyo_transcript_put_str(t, purpose) != 0 || ippyo_transcript_put(t, msg, len) != 0)
 		goto out;
 	tb = ippyo_transcript_bytes(t, &tlen);
 	r = IPPYO_ERR_INTERNAL;
-	if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) != 1 ||
-	    EVP_DigestSign(ctx, sig, &siglen, tb, tlen) != 1 ||
-	    siglen != IPPYO_ED25519_SIGNATURE_BYTES)
-		goto out;
-	r = 0;
+	if (sig_out != NULL) {
+		if (EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) != 1 ||
+		    EVP_DigestSign(ctx, sig_out, &siglen, tb, tlen) != 1 ||
+		    siglen != IPPYO_ED25519_SIGNATURE_BYTES)
+			goto out;
+		r = 0;
+	} else if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1) {
+		r = EVP_DigestVerify(ctx, sig_in, IPPYO_ED25519_SIGNATURE_BYTES, tb, tlen) == 1 ?
+		    0 : IPPYO_ERR_BAD_OFFICIAL_SIGNATURE;
+	}
 out:
 	EVP_MD_CTX_free(ctx);
 	EVP_PKEY_free(key);
@@ -94,36 +90,22 @@ out:
 }
 
 int
+ippyo_officials_sign(const uint8_t sk[IPPYO_ED25519_PRIVATE_BYTES], const char *purpose,
+    const uint8_t *msg, size_t len, uint8_t sig[IPPYO_ED25519_SIGNATURE_BYTES])
+{
+	memset(sig, 0, IPPYO_ED25519_SIGNATURE_BYTES);
+	if (sk == NULL || purpose == NULL || (msg == NULL && len != 0))
+		return IPPYO_ERR_INVALID_ARGUMENT;
+	return officials_sig(sk, purpose, msg, len, sig, NULL);
+}
+
+int
 ippyo_officials_verify(const uint8_t pk[IPPYO_ED25519_PUBLIC_BYTES], const char *purpose,
     const uint8_t *msg, size_t len, const uint8_t sig[IPPYO_ED25519_SIGNATURE_BYTES])
 {
-	EVP_PKEY *key = NULL;
-	EVP_MD_CTX *ctx = NULL;
-	ippyo_transcript *t = NULL;
-	const uint8_t *tb;
-	size_t tlen;
-	int r;
-
 	if (pk == NULL || purpose == NULL || sig == NULL || (msg == NULL && len != 0))
 		return IPPYO_ERR_INVALID_ARGUMENT;
-	r = IPPYO_ERR_BAD_KEY;
-	if ((key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pk,
-	    IPPYO_ED25519_PUBLIC_BYTES)) == NULL)
-		goto out;
-	r = IPPYO_ERR_ALLOC;
-	if ((t = officials_message(purpose, msg, len)) == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
-		goto out;
-	tb = ippyo_transcript_bytes(t, &tlen);
-	r = IPPYO_ERR_INTERNAL;
-	if (EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) != 1)
-		goto out;
-	r = EVP_DigestVerify(ctx, sig, IPPYO_ED25519_SIGNATURE_BYTES, tb, tlen) == 1 ?
-	    0 : IPPYO_ERR_BAD_OFFICIAL_SIGNATURE;
-out:
-	EVP_MD_CTX_free(ctx);
-	EVP_PKEY_free(key);
-	ippyo_transcript_free(t);
-	return r;
+	return officials_sig(pk, purpose, msg, len, NULL, sig);
 }
 
 /*
