@@ -5,9 +5,10 @@
 # voter clicks: once 2 are chosen the others cannot be), in English and in
 # Japanese; the receipt saved as PDF and as PNG through the window's save
 # dialog, and the files checked (the PNG decodes at its size, the PDF is a
-# PDF naming the tracking code); a revoked card (on the roll, refused by the
-# chain) explained in the voter's words. Cards: voter-005 in reader 0,
-# revoked in reader 1. Screenshots: contests-{en,ja}-NN-<page>.png.
+# PDF naming the tracking code); a revoked card (on the roll) refused on the
+# card page, before any ballot, in the voter's words (the chain's refusal at
+# cast is tested in the client suite, voter-rejections-a). Cards: voter-005 in
+# reader 0, revoked in reader 1. Screenshots: contests-{en,ja}-NN-<page>.png.
 import os
 import shutil
 import signal
@@ -199,31 +200,24 @@ def run(lang, el):
             check_png(lang, png)
             shutil.copy(png, os.path.join(gh.SHOTS, "contests-%s-receipt-image.png" % lang))
 
-        # A revoked card: on the roll, so the window lets it fill a ballot;
-        # the chain checks the CRL and refuses it, and the window says why.
+        # A revoked card, on the roll: the card page checks it against the
+        # chain's CRL (GET /v1/jpki, verified against the manifest's CA) and
+        # says so before any ballot; the ballot cannot be started.
         v.click(v._("_Done"))
         t.ok(v.wait_page("Election"), "%s: back to the election" % lang)
         vcard_signal(0, signal.SIGUSR1)
         card_services("put", 1)
-        v.click(v._("_Vote Again"))
-        cont = v.find(v._("_Continue to the Ballot"), timeout=60)
-        t.ok(cont is not None, "%s: the revoked card is read" % lang)
-        v.click(v._("_Continue to the Ballot"))
-        t.ok(v.wait_page("Ballot"), "%s: the ballot page" % lang)
-        review = v.find(v._("_Review"))
-        review.doActionNamed("click")
-        cast = v.find(v._("_Cast Ballot"))
-        t.ok(cast is not None and v.wait_sensitive(cast, 60), "%s: a blank ballot encrypted" % lang)
         before = el.status()["size"]
-        dlg = v.open_pin_dialog(3)
-        v.type(gh.vh.card_pin("revoked"))
-        v.click(v._("_Sign and Cast"), root=dlg)
-        t.ok(v.find(v.tr.gettext("The Card’s Certificate Was Revoked"), "label", timeout=120) is not None,
-             "%s: a revoked card: the rejection has a plain title" % lang)
-        t.ok(v.find(v.tr.gettext("The certificate on your card has been revoked (for example after the card was reported lost). Contact your city hall."),
+        v.click(v._("_Vote Again"))
+        t.ok(v.wait_page("Your Card"), "%s: the card page" % lang)
+        t.ok(v.find(v.tr.gettext("The Card’s Certificate Was Revoked"), "label", timeout=60) is not None,
+             "%s: a revoked card: the card page says so before the ballot" % lang)
+        t.ok(v.find(v.tr.gettext("The electronic certificate on your card was revoked, for example after the card was reported lost. Ask your city hall for a new certificate."),
                     "label", timeout=5) is not None, "%s: and says what to do" % lang)
-        t.eq(el.status()["size"], before, "%s: nothing recorded from a revoked card" % lang)
+        t.ok(v.find(v._("_Continue to the Ballot"), timeout=1) is None,
+             "%s: a revoked card cannot start the ballot" % lang)
         v.shot("revoked")
+        t.eq(el.status()["size"], before, "%s: nothing recorded from a revoked card" % lang)
     except Exception as e:  # noqa: BLE001 - report and go on to clean up
         t.ok(False, "%s: %s" % (lang, e))
         session.screenshot("contests-%s-failure" % lang)
