@@ -28,17 +28,17 @@
 struct ippyo_trustee_secret {
 	ippyo_ceremony_params p;
 	uint32_t index;
-	ippyo_scalar *coef[MAXN];   /* a_i0 .. a_i,t-1 */
-	ippyo_scalar *enc;          /* e_i */
+	ippyo_scalar *coef[MAXN + 1];   /* a_i0 .. a_i,t-1, then e_i at t */
+	ippyo_scalar *enc;              /* e_i = coef[t], not a separate allocation */
 };
 
 struct ippyo_ceremony_commitments {
 	ippyo_ceremony_params p;
 	uint32_t index;
-	ippyo_point *A[MAXN];
-	ippyo_schnorr_proof *proof[MAXN];
-	ippyo_point *E;
-	ippyo_schnorr_proof *E_proof;
+	ippyo_point *A[MAXN + 1];              /* A_i0 .. A_i,t-1, then E_i at t */
+	ippyo_schnorr_proof *proof[MAXN + 1];
+	ippyo_point *E;                        /* = A[t] */
+	ippyo_schnorr_proof *E_proof;          /* = proof[t] */
 };
 
 struct ippyo_ceremony_share {
@@ -80,9 +80,8 @@ ippyo_trustee_secret_free(ippyo_trustee_secret *s)
 {
 	if (s == NULL)
 		return;
-	for (size_t k = 0; k < MAXN; k++)
+	for (size_t k = 0; k <= MAXN; k++)
 		ippyo_scalar_free(s->coef[k]);
-	ippyo_scalar_free(s->enc);
 	OPENSSL_clear_free(s, sizeof(*s));
 }
 
@@ -95,11 +94,10 @@ secret_new(const ippyo_ceremony_params *p, uint32_t index)
 		return NULL;
 	s->p = *p;
 	s->index = index;
-	for (uint32_t k = 0; k < p->threshold; k++)
+	for (uint32_t k = 0; k <= p->threshold; k++)
 		if ((s->coef[k] = ippyo_scalar_new()) == NULL)
 			goto fail;
-	if ((s->enc = ippyo_scalar_new()) == NULL)
-		goto fail;
+	s->enc = s->coef[p->threshold];
 	return s;
 fail:
 	ippyo_trustee_secret_free(s);
@@ -111,12 +109,10 @@ ippyo_ceremony_commitments_free(ippyo_ceremony_commitments *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t k = 0; k < MAXN; k++) {
+	for (size_t k = 0; k <= MAXN; k++) {
 		ippyo_point_free(c->A[k]);
 		ippyo_schnorr_proof_free(c->proof[k]);
 	}
-	ippyo_point_free(c->E);
-	ippyo_schnorr_proof_free(c->E_proof);
 	OPENSSL_free(c);
 }
 
@@ -129,12 +125,12 @@ commitments_new(const ippyo_ceremony_params *p, uint32_t index)
 		return NULL;
 	c->p = *p;
 	c->index = index;
-	for (uint32_t k = 0; k < p->threshold; k++)
+	for (uint32_t k = 0; k <= p->threshold; k++)
 		if ((c->A[k] = ippyo_point_new()) == NULL ||
 		    (c->proof[k] = ippyo_schnorr_proof_new()) == NULL)
 			goto fail;
-	if ((c->E = ippyo_point_new()) == NULL || (c->E_proof = ippyo_schnorr_proof_new()) == NULL)
-		goto fail;
+	c->E = c->A[p->threshold];
+	c->E_proof = c->proof[p->threshold];
 	return c;
 fail:
 	ippyo_ceremony_commitments_free(c);
@@ -309,13 +305,14 @@ ippyo_trustee_key_verification_key(const ippyo_trustee_key *k)
 
 /* ---- helpers ---- */
 
+/* The Schnorr context of slot k: coefficient k < t, or the encryption key at k = t. */
 static void
 schnorr_ctx(ippyo_schnorr_context *sc, const ippyo_ceremony_params *p, uint32_t index,
-    uint32_t coefficient)
+    uint32_t k)
 {
 	memcpy(sc->context, p->context, sizeof(sc->context));
 	sc->trustee = index;
-	sc->coefficient = coefficient;
+	sc->coefficient = k < p->threshold ? k : IPPYO_SCHNORR_ENCRYPTION_KEY;
 }
 
 /* Where file parameters differ from the ceremony's: 0, WRONG_ELECTION or MISMATCH. */
@@ -398,18 +395,13 @@ ippyo_ceremony_round1(const ippyo_ceremony_params *p, uint32_t index,
 	e = IPPYO_ERR_ALLOC;
 	if ((s = secret_new(p, index)) == NULL || (c = commitments_new(p, index)) == NULL)
 		goto out;
-	for (uint32_t k = 0; k < p->threshold; k++) {
+	for (uint32_t k = 0; k <= p->threshold; k++) {
 		schnorr_ctx(&sc, p, index, k);
 		if ((e = ippyo_scalar_random(s->coef[k])) != 0 ||
 		    (e = ippyo_point_mul_gen(c->A[k], s->coef[k])) != 0 ||
 		    (e = ippyo_schnorr_prove(c->proof[k], &sc, s->coef[k], c->A[k])) != 0)
 			goto out;
 	}
-	schnorr_ctx(&sc, p, index, IPPYO_SCHNORR_ENCRYPTION_KEY);
-	if ((e = ippyo_scalar_random(s->enc)) != 0 ||
-	    (e = ippyo_point_mul_gen(c->E, s->enc)) != 0 ||
-	    (e = ippyo_schnorr_prove(c->E_proof, &sc, s->enc, c->E)) != 0)
-		goto out;
 	*secret = s;
 	*pub = c;
 	s = NULL;
@@ -432,14 +424,11 @@ ippyo_ceremony_commitments_verify(const ippyo_ceremony_commitments *c,
 		return e;
 	if (c->index < 1 || c->index > p->trustees)
 		return IPPYO_ERR_BAD_THRESHOLD;
-	for (uint32_t k = 0; k < p->threshold; k++) {
+	for (uint32_t k = 0; k <= p->threshold; k++) {
 		schnorr_ctx(&sc, p, c->index, k);
 		if (ippyo_schnorr_verify(c->proof[k], &sc, c->A[k]) != 0)
 			return IPPYO_ERR_BAD_COMMITMENT;
 	}
-	schnorr_ctx(&sc, p, c->index, IPPYO_SCHNORR_ENCRYPTION_KEY);
-	if (ippyo_schnorr_verify(c->E_proof, &sc, c->E) != 0)
-		return IPPYO_ERR_BAD_COMMITMENT;
 	return 0;
 }
 
@@ -495,16 +484,12 @@ transcript_hash(const ippyo_ceremony_params *p, const ippyo_ceremony_commitments
 
 		if ((e = ippyo_transcript_put_u32(t, c->index)) != 0)
 			goto out;
-		for (uint32_t k = 0; k < p->threshold; k++) {
+		for (uint32_t k = 0; k <= p->threshold; k++) {
 			if ((e = ippyo_transcript_put_point(t, c->A[k])) != 0 ||
 			    (e = ippyo_schnorr_proof_serialize(c->proof[k], b)) != 0 ||
 			    (e = ippyo_transcript_put(t, b, sizeof(b))) != 0)
 				goto out;
 		}
-		if ((e = ippyo_transcript_put_point(t, c->E)) != 0 ||
-		    (e = ippyo_schnorr_proof_serialize(c->E_proof, b)) != 0 ||
-		    (e = ippyo_transcript_put(t, b, sizeof(b))) != 0)
-			goto out;
 	}
 	e = ippyo_transcript_digest(t, out);
 out:
@@ -840,12 +825,9 @@ own_matches(const ippyo_trustee_secret *s, const ippyo_ceremony_commitments *c)
 	if ((P = ippyo_point_new()) == NULL)
 		return IPPYO_ERR_ALLOC;
 	for (uint32_t k = 0; k <= s->p.threshold && e == 0; k++) {
-		const ippyo_scalar *a = k < s->p.threshold ? s->coef[k] : s->enc;
-		const ippyo_point *A = k < s->p.threshold ? c->A[k] : c->E;
-
-		if ((e = ippyo_point_mul_gen(P, a)) != 0)
+		if ((e = ippyo_point_mul_gen(P, s->coef[k])) != 0)
 			break;
-		if ((eq = ippyo_point_eq(P, A)) != 1)
+		if ((eq = ippyo_point_eq(P, c->A[k])) != 1)
 			e = eq < 0 ? eq : IPPYO_ERR_CEREMONY_MISMATCH;
 	}
 	ippyo_point_free(P);
