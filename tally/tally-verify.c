@@ -1512,6 +1512,12 @@ walk_window(Run *run, GArray *jobs, gboolean *closed, guint64 close_idx, GPtrArr
 				    "close entry");
 				continue;
 			}
+			if (run->st.result_seen) {
+				fail(rep, idx, "result.duplicate", "a second result entry; the "
+				    "log holds one");
+				continue;
+			}
+			run->st.result_seen = TRUE;
 			if (ippyo_entry_verify_officials(e, ippyo_manifest_officials_key(run->m)))
 				fail(rep, idx, "result.signature", "the officials' signature "
 				    "does not verify");
@@ -1562,7 +1568,6 @@ walk_window(Run *run, GArray *jobs, gboolean *closed, guint64 close_idx, GPtrArr
 			} else {
 				tally_totals_free(tot, nc);
 			}
-			run->st.result_seen = TRUE;
 		}
 	}
 	return TRUE;

@@ -551,6 +551,23 @@ test_wrong_total(void)
 }
 
 static void
+test_second_result(void)
+{
+	Fixture *f = election();
+	g_autoptr(TallyVerifyReport) r = NULL;
+	guint64 k;
+
+	finish(f);
+	/* The result entry appended again: the same verified totals, a second time. */
+	k = fx_append(f, g_bytes_ref(f->entries->pdata[f->entries->len - 1]));
+	fx_write(f);
+	r = verify(f, NULL);
+	expect(r, "result.duplicate", k);
+	g_assert_true(r->has_result);
+	fx_free(f);
+}
+
+static void
 test_ceremony_mismatch(void)
 {
 	Fixture *f = election();
@@ -783,6 +800,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/tally/bad-checkpoint-signature", test_bad_checkpoint_signature);
 	g_test_add_func("/ippyo/tally/wrong-partial", test_wrong_partial);
 	g_test_add_func("/ippyo/tally/wrong-total", test_wrong_total);
+	g_test_add_func("/ippyo/tally/second-result", test_second_result);
 	g_test_add_func("/ippyo/tally/ceremony-mismatch", test_ceremony_mismatch);
 	g_test_add_func("/ippyo/tally/manifest-changed", test_manifest_changed);
 	g_test_add_func("/ippyo/tally/incremental", test_incremental);
