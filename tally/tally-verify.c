@@ -165,6 +165,7 @@ typedef struct {
 	GPtrArray *partials;         /* GBytes: verified decryption documents (in order) */
 	guint64 n_partial_entries;
 	gboolean result_seen;
+	json_t *result;              /* the verified result's totals [[n, ...], ...], or NULL */
 } State;
 
 static void
@@ -180,6 +181,7 @@ state_clear(State *s)
 		g_ptr_array_unref(s->failures);
 	if (s->partials != NULL)
 		g_ptr_array_unref(s->partials);
+	json_decref(s->result);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -192,6 +194,39 @@ state_init(State *s)
 	s->times = g_ptr_array_new_with_free_func(g_free);
 	s->failures = g_ptr_array_new_with_free_func(failure_free);
 	s->partials = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+}
+
+/* A result's totals [c][o] as JSON, and back (the shape checked by state_load). */
+static json_t *
+totals_to_json(guint64 *const *tot, gsize nc, const gsize *n_options)
+{
+	json_t *a = json_array();
+	gsize c, o;
+
+	for (c = 0; c < nc; c++) {
+		json_t *row = json_array();
+
+		for (o = 0; o < n_options[c]; o++)
+			json_array_append_new(row, json_integer((json_int_t)tot[c][o]));
+		json_array_append_new(a, row);
+	}
+	return a;
+}
+
+static guint64 **
+totals_from_json(const json_t *a)
+{
+	guint64 **tot = g_new0(guint64 *, json_array_size(a));
+	gsize c, o;
+
+	for (c = 0; c < json_array_size(a); c++) {
+		const json_t *row = json_array_get(a, c);
+
+		tot[c] = g_new0(guint64, json_array_size(row));
+		for (o = 0; o < json_array_size(row); o++)
+			tot[c][o] = (guint64)json_integer_value(json_array_get(row, o));
+	}
+	return tot;
 }
 
 static gboolean
@@ -317,6 +352,17 @@ state_load(State *s, const char *path, const ippyo_manifest *m, TallyAggregate *
 	}
 	v = json_object_get(root, "result_seen");
 	s->result_seen = json_is_true(v);
+	if ((v = json_object_get(root, "result")) != NULL) {
+		NEED(json_is_array(v) && json_array_size(v) == agg->n_contests, "result");
+		for (c = 0; c < agg->n_contests; c++) {
+			a = json_array_get(v, c);
+			NEED(json_is_array(a) && json_array_size(a) == agg->n_options[c], "result");
+			for (o = 0; o < agg->n_options[c]; o++)
+				NEED(json_is_integer(json_array_get(a, o)) &&
+				    json_integer_value(json_array_get(a, o)) >= 0, "result");
+		}
+		s->result = json_incref(v);
+	}
 	v = json_object_get(root, "counted");
 	NEED(json_is_integer(v) && json_integer_value(v) >= 0, "counted");
 	agg->counted = (guint64)json_integer_value(v);
@@ -412,6 +458,8 @@ state_save(const State *s, const char *path, const TallyAggregate *agg, GError *
 	json_object_set_new(root, "partials", parts);
 	parts = NULL;
 	json_object_set_new(root, "result_seen", json_boolean(s->result_seen));
+	if (s->result != NULL)
+		json_object_set(root, "result", s->result);
 	json_object_set_new(root, "counted", json_integer((json_int_t)agg->counted));
 	json_object_set_new(root, "aggregate", ag);
 	ag = NULL;
@@ -1565,6 +1613,8 @@ walk_window(Run *run, GArray *jobs, gboolean *closed, guint64 close_idx, GPtrArr
 			    ci == close_idx) {
 				rep->totals = tot;
 				rep->has_result = TRUE;
+				json_decref(run->st.result);
+				run->st.result = totals_to_json(tot, nc, run->agg->n_options);
 			} else {
 				tally_totals_free(tot, nc);
 			}
@@ -1706,6 +1756,7 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 		g_ptr_array_set_size(run.st.failures, 0);
 		g_ptr_array_set_size(run.st.partials, 0);
 		run.st.result_seen = FALSE;
+		g_clear_pointer(&run.st.result, json_decref);
 		tally_aggregate_free(run.agg);
 		run.agg = tally_aggregate_new(run.m);
 	}
@@ -1989,9 +2040,15 @@ tally_verify_run(const TallyVerifyOptions *opts, GError **error)
 		if (!state_save(&run.st, opts->state_path, run.agg, error))
 			goto fatal;
 	}
-	/* Failures of earlier runs are reported again: they do not go away. */
+	/* Failures of earlier runs are reported again: they do not go away; nor does
+	 * a result verified by an earlier run. */
 	if (start > 0) {
 		guint k;
+
+		if (rep->totals == NULL && run.st.result != NULL) {
+			rep->totals = totals_from_json(run.st.result);
+			rep->has_result = TRUE;
+		}
 
 		for (k = 0; k < run.st.failures->len; k++) {
 			const TallyFailure *f = run.st.failures->pdata[k];

@@ -628,7 +628,7 @@ static void
 test_incremental(void)
 {
 	Fixture *f = election();
-	g_autoptr(TallyVerifyReport) r1 = NULL, r2 = NULL, full = NULL;
+	g_autoptr(TallyVerifyReport) r1 = NULL, r2 = NULL, r3 = NULL, full = NULL;
 	g_autofree char *sp = g_strdup_printf("%s.state", f->dir);
 	gsize c, o;
 	guint64 size1;
@@ -659,6 +659,14 @@ test_incremental(void)
 			    r2->aggregate->totals[c][o]), ==, 1);
 			g_assert_cmpuint(full->totals[c][o], ==, r2->totals[c][o]);
 		}
+	/* A run with nothing new still reports the result verified by the last one. */
+	r3 = verify(f, sp);
+	g_assert_cmpuint(r3->failures->len, ==, 0);
+	g_assert_cmpuint(r3->ballots, ==, 0);
+	g_assert_true(r3->has_result);
+	for (c = 0; c < 2; c++)
+		for (o = 0; o < (c == 0 ? 3u : 2u); o++)
+			g_assert_cmpuint(r3->totals[c][o], ==, full->totals[c][o]);
 	g_unlink(sp);
 	fx_free(f);
 }
