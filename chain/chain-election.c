@@ -22,6 +22,7 @@ struct ChainElection {
 	ippyo_election_key *key;
 	ippyo_note_signer *signer;
 	ChainCards *cards;
+	GBytes *jpki;                     /* GET /v1/jpki: the DER of cards' CAs and CRLs */
 	guint8 *roll;                     /* sorted fingerprints, FP_BYTES each */
 	gsize roll_n;
 	gint64 poll_opens;
@@ -43,6 +44,7 @@ chain_election_free(ChainElection *el)
 	ippyo_election_key_free(el->key);
 	ippyo_note_signer_free(el->signer);
 	chain_cards_free(el->cards);
+	g_clear_pointer(&el->jpki, g_bytes_unref);
 	g_free(el->roll);
 	g_free(el);
 }
@@ -218,6 +220,7 @@ chain_election_load(const ChainConfig *config, GError **error)
 	el->cards = chain_cards_load(config->ca_certs, config->crls, error);
 	if (el->cards == NULL || !check_cas(el, error))
 		return NULL;
+	el->jpki = chain_cards_jpki_json(el->cards);
 	if (!load_roll(el, config->roll, error))
 		return NULL;
 	return g_steal_pointer(&el);
@@ -227,6 +230,12 @@ GBytes *
 chain_election_entry0(ChainElection *el)
 {
 	return el->entry0;
+}
+
+GBytes *
+chain_election_jpki(ChainElection *el)
+{
+	return el->jpki;
 }
 
 const char *

@@ -24,6 +24,8 @@ void chain_election_free(ChainElection *el);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ChainElection, chain_election_free)
 
 GBytes *chain_election_entry0(ChainElection *el);
+/* The body of GET /v1/jpki: the CA certificates and CRLs the cards are checked against. */
+GBytes *chain_election_jpki(ChainElection *el);
 const char *chain_election_origin(ChainElection *el);
 const char *chain_election_id(ChainElection *el);
 const ippyo_note_signer *chain_election_signer(ChainElection *el);

@@ -1,7 +1,6 @@
 /* ippyo-chaind — the HTTP API (libsoup 3): docs/chain.md. */
 #include <string.h>
 
-#include "chain-cards.h"
 #include "chain-daemon.h"
 #include "chain-error.h"
 #include "chain-officials.h"
@@ -360,14 +359,16 @@ manifest_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
 	answer_bytes(msg, "application/json", CACHE_IMMUTABLE, chain_election_entry0(d->election));
 }
 
-/* GET /v1/jpki: the CA certificates and CRLs the cards are checked against (user_data: the body). */
+/* GET /v1/jpki: the CA certificates and CRLs the cards are checked against. */
 static void
 jpki_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
     gpointer user_data)
 {
+	ChainDaemon *d = user_data;
+
 	if (!only_get(msg))
 		return;
-	answer_bytes(msg, "application/json", CACHE_JPKI, user_data);
+	answer_bytes(msg, "application/json", CACHE_JPKI, chain_election_jpki(d->election));
 }
 
 static void post_cb(SoupServer *server, SoupServerMessage *msg, const char *path,
@@ -429,19 +430,33 @@ entries_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 	}
 }
 
+/*
+ * Answers {"<k1>":v1,"<k2>":v2,"proof":["<base64>",...]}, or the error when
+ * the proof could not be made (proof NULL).
+ */
 static void
-append_proof_json(GString *s, GBytes *proof)
+answer_proof(SoupServerMessage *msg, GBytes *proof, const GError *error, const char *k1,
+    guint64 v1, const char *k2, guint64 v2)
 {
+	GString *s;
 	gsize len;
-	const guint8 *p = g_bytes_get_data(proof, &len);
+	const guint8 *p;
 
-	g_string_append(s, "\"proof\":[");
+	if (proof == NULL) {
+		chain_http_answer_error(msg, chain_error_ippyo_code(error), error->message);
+		return;
+	}
+	p = g_bytes_get_data(proof, &len);
+	s = g_string_new(NULL);
+	g_string_append_printf(s, "{\"%s\":%" G_GUINT64_FORMAT ",\"%s\":%" G_GUINT64_FORMAT
+	    ",\"proof\":[", k1, v1, k2, v2);
 	for (gsize off = 0; off < len; off += CHAIN_HASH_BYTES) {
 		g_autofree char *b64 = g_base64_encode(p + off, CHAIN_HASH_BYTES);
 
 		g_string_append_printf(s, "%s\"%s\"", off == 0 ? "" : ",", b64);
 	}
-	g_string_append(s, "]");
+	g_string_append(s, "]}");
+	answer_text(msg, "application/json", CACHE_IMMUTABLE, g_string_free(s, FALSE));
 }
 
 static gboolean
@@ -468,7 +483,6 @@ inclusion_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHash
 	g_autoptr(GBytes) proof = NULL;
 	guint64 published = chain_log_published(d->log, NULL);
 	guint64 index, size;
-	GString *s;
 
 	if (!only_get(msg))
 		return;
@@ -496,16 +510,7 @@ inclusion_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHash
 		return;
 	}
 	proof = chain_log_inclusion_proof(d->log, index, size, &error);
-	if (proof == NULL) {
-		chain_http_answer_error(msg, chain_error_ippyo_code(error), error->message);
-		return;
-	}
-	s = g_string_new(NULL);
-	g_string_append_printf(s, "{\"index\":%" G_GUINT64_FORMAT ",\"size\":%" G_GUINT64_FORMAT ",",
-	    index, size);
-	append_proof_json(s, proof);
-	g_string_append(s, "}");
-	answer_text(msg, "application/json", CACHE_IMMUTABLE, g_string_free(s, FALSE));
+	answer_proof(msg, proof, error, "index", index, "size", size);
 }
 
 static void
@@ -517,7 +522,6 @@ consistency_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHa
 	g_autoptr(GBytes) proof = NULL;
 	guint64 published = chain_log_published(d->log, NULL);
 	guint64 first, second;
-	GString *s;
 
 	if (!only_get(msg))
 		return;
@@ -528,16 +532,7 @@ consistency_cb(SoupServer *server, SoupServerMessage *msg, const char *path, GHa
 		return;
 	}
 	proof = chain_log_consistency_proof(d->log, first, second, &error);
-	if (proof == NULL) {
-		chain_http_answer_error(msg, chain_error_ippyo_code(error), error->message);
-		return;
-	}
-	s = g_string_new(NULL);
-	g_string_append_printf(s, "{\"first\":%" G_GUINT64_FORMAT ",\"second\":%" G_GUINT64_FORMAT ",",
-	    first, second);
-	append_proof_json(s, proof);
-	g_string_append(s, "}");
-	answer_text(msg, "application/json", CACHE_IMMUTABLE, g_string_free(s, FALSE));
+	answer_proof(msg, proof, error, "first", first, "second", second);
 }
 
 static void
@@ -677,15 +672,8 @@ chain_http_start(ChainDaemon *d, GError **error)
 	g_autoptr(GInetAddress) addr = NULL;
 	g_autoptr(GSocketAddress) saddr = NULL;
 	g_autoptr(GSocket) sock = NULL;
-	g_autoptr(ChainCards) cards = NULL;
 	GSList *uris;
 
-	/*
-	 * The same files the election checked at startup (chain_election_load),
-	 * loaded again here for their exact DER bytes.
-	 */
-	if ((cards = chain_cards_load(d->config->ca_certs, d->config->crls, error)) == NULL)
-		return FALSE;
 	if (d->config->tls_certificate != NULL) {
 		g_autoptr(GTlsCertificate) cert = g_tls_certificate_new_from_files(
 		    d->config->tls_certificate, d->config->tls_key, error);
@@ -707,8 +695,7 @@ chain_http_start(ChainDaemon *d, GError **error)
 	soup_server_add_handler(d->server, "/v1/proof/inclusion", inclusion_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/proof/consistency", consistency_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/status", status_cb, d, NULL);
-	soup_server_add_handler(d->server, "/v1/jpki", jpki_cb, chain_cards_jpki_json(cards),
-	    (GDestroyNotify)g_bytes_unref);
+	soup_server_add_handler(d->server, "/v1/jpki", jpki_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/ballots", post_cb, d, NULL);
 	soup_server_add_handler(d->server, "/v1/close", post_cb, d, NULL);
 
