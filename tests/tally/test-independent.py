@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+# tests/tally/independent-verifier.py (a verifier written from docs/ alone) on a
+# real record: ippyo-chaind on loopback, a 2-of-3 election made with ippyo-tally
+# (two contests), the ceremony entry, eight ballots (one re-vote), the close, two
+# partial decryptions and the result appended by `combine --url`, then the chain
+# mirrored by `ippyo-tally verify URL --mirror`. Both verifiers must accept the
+# mirror; the independent one must refuse, naming the entry: a ballot entry with
+# one byte flipped in its bundle (as it is: tree.leaf; and with the tree and the
+# checkpoint re-signed by the chain key: the ballot's own checks), and a result
+# entry with one total changed, re-signed by the officials and the chain.
+# Usage: test-independent.py [--keep DIR]
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "chain"))
+from chainharness import BUILD, TOOL, TOOL_ENV, Server, Tap, pki_dir, split_bundle  # noqa: E402
+
+TALLY = os.path.join(BUILD, "tally", "ippyo-tally")
+VERIFIER = os.path.join(HERE, "independent-verifier.py")
+ORIGIN = "vote.example.jp/2027-independent"
+
+TOML = """[election]
+id = "2027-independent"
+title_ja = "独立検証"
+title_en = "Independent check"
+[poll]
+opens = "%(opens)s"
+closes = "%(closes)s"
+[trustees]
+n = 3
+t = 2
+[chain]
+origin = "%(origin)s"
+url = "http://127.0.0.1/"
+vkey_file = "chain.vkey"
+[officials]
+public_key_file = "officials/officials.pub"
+[jpki]
+ca_files = ["pki/ca/auth-ca.crt"]
+[roll]
+certificate_files = [%(roll)s]
+[[contest]]
+id = "mayor"
+title_ja = "市長"
+title_en = "Mayor"
+min = 1
+max = 1
+[[contest.option]]
+id = "a"
+title_ja = "a"
+title_en = "A"
+[[contest.option]]
+id = "b"
+title_ja = "b"
+title_en = "B"
+[[contest.option]]
+id = "c"
+title_ja = "c"
+title_en = "C"
+[[contest]]
+id = "council"
+title_ja = "議会"
+title_en = "Council"
+min = 0
+max = 2
+[[contest.option]]
+id = "x"
+title_ja = "x"
+title_en = "X"
+[[contest.option]]
+id = "y"
+title_ja = "y"
+title_en = "Y"
+[[contest.option]]
+id = "z"
+title_ja = "z"
+title_en = "Z"
+"""
+
+
+class Dir:
+    def __init__(self, d):
+        self.dir = d
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+
+def tally(*args):
+    return subprocess.run([TALLY] + list(args), capture_output=True, text=True)
+
+
+def must(args):
+    r = tally(*args)
+    if r.returncode != 0:
+        raise RuntimeError("ippyo-tally %s: exit %d: %s" % (args[0], r.returncode, r.stderr))
+    return r
+
+
+def b64(b):
+    return base64.b64encode(b).decode()
+
+
+def b64u(b):
+    return base64.urlsafe_b64encode(b).decode().rstrip("=")
+
+
+def b64u_dec(s):
+    return base64.urlsafe_b64decode(s + "=" * (-len(s) % 4))
+
+
+def transcript(tag, *els):
+    out = len(tag).to_bytes(4, "big") + tag
+    for e in els:
+        out += len(e).to_bytes(4, "big") + e
+    return out
+
+
+def canon(obj):
+    return json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+
+
+# ---- a mirror rewritten and re-signed (the attacker holds the chain's key) ----
+
+def tile_path(n):
+    s = "%d" % n
+    groups = []
+    while True:
+        groups.insert(0, n % 1000)
+        n //= 1000
+        if n == 0:
+            break
+    return "/".join(("x%03d" if i < len(groups) - 1 else "%03d") % g for i, g in enumerate(groups))
+
+
+def read_entries(mirror, size):
+    out = []
+    for n in range((size + 255) // 256):
+        w = min(256, size - 256 * n)
+        p = os.path.join(mirror, "tile", "entries", tile_path(n) + ("" if w == 256 else ".p/%d" % w))
+        with open(p, "rb") as f:
+            out += split_bundle(f.read())
+    return out
+
+
+def node(a, b):
+    return hashlib.sha256(b"\x01" + a + b).digest()
+
+
+def mth(hs):
+    if len(hs) == 1:
+        return hs[0]
+    k = 1
+    while k * 2 < len(hs):
+        k *= 2
+    return node(mth(hs[:k]), mth(hs[k:]))
+
+
+def rewrite(mirror, entries, chain_key_file):
+    """Writes the bundles, level-0 tiles and a checkpoint signed by the chain key for
+    these entries (records of < 256 entries: one partial bundle and tile)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    size = len(entries)
+    assert size < 256
+    leaves = [hashlib.sha256(b"\x00" + e).digest() for e in entries]
+    with open(os.path.join(mirror, "tile", "entries", "000.p", "%d" % size), "wb") as f:
+        f.write(b"".join(len(e).to_bytes(2, "big") + e for e in entries))
+    with open(os.path.join(mirror, "tile", "0", "000.p", "%d" % size), "wb") as f:
+        f.write(b"".join(leaves))
+    text = "%s\n%d\n%s\n" % (ORIGIN, size, b64(mth(leaves)))
+    with open(chain_key_file) as f:
+        skey = f.read().strip()
+    parts = skey.split("+", 4)   # PRIVATE+KEY+<name>+<hex id>+<b64(type ‖ seed)>
+    seed = base64.b64decode(parts[4])[1:]
+    sig = Ed25519PrivateKey.from_private_bytes(seed).sign(text.encode())
+    line = "\u2014 %s %s\n" % (parts[2], b64(bytes.fromhex(parts[3]) + sig))
+    with open(os.path.join(mirror, "checkpoint"), "w", encoding="utf-8") as f:
+        f.write(text + "\n" + line)
+
+
+def officials_resign(entry_bytes, officials_key_file):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    obj = json.loads(entry_bytes)
+    del obj["signature"]
+    with open(officials_key_file) as f:
+        seed = b64u_dec(f.read().strip())
+    msg = transcript(b"ippyo/v1/officials-signature", obj["type"].encode(), canon(obj))
+    obj["signature"] = b64u(Ed25519PrivateKey.from_private_bytes(seed).sign(msg))
+    return canon(obj)
+
+
+def main():
+    keep = None
+    if len(sys.argv) == 3 and sys.argv[1] == "--keep":
+        keep = sys.argv[2]
+    t = Tap()
+    pki = pki_dir()
+    live = Dir(tempfile.mkdtemp(prefix="ippyo-independent-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None))
+    srv = None
+    d = live.path
+    try:
+        os.symlink(pki, d("pki"))
+        voters = ["voter-%03d" % i for i in range(1, 8)]
+        fmt = "%Y-%m-%dT%H:%M:%SZ"
+        with open(d("election.toml"), "w") as f:
+            f.write(TOML % {"opens": time.strftime(fmt, time.gmtime(time.time() - 3600)),
+                            "closes": time.strftime(fmt, time.gmtime(time.time() + 86400)),
+                            "origin": ORIGIN,
+                            "roll": ", ".join('"pki/cards/%s/auth.crt"' % v for v in voters)})
+        for args in (["keygen", "--officials", d("officials"), "-q"],
+                     ["keygen", "--chain", ORIGIN, live.dir, "-q"],
+                     ["init", d("election.toml"), "--out", d("election"), "-q"],
+                     ["ceremony", "--all-local", "--draft", d("election", "manifest-draft.json"),
+                      "--out", d("ceremony"), "-q"],
+                     ["seal", "--draft", d("election", "manifest-draft.json"), "--ceremony", d("ceremony"),
+                      "--officials-key", d("officials", "officials.key"), "--out", d("entry0.json"),
+                      "--ceremony-out", d("ceremony-entry.json"), "-q"]):
+            must(args)
+        shutil.copy(d("election", "roll.txt"), d("roll.txt"))
+        with open(d("chaind.conf"), "w") as f:
+            f.write("[election]\nmanifest = entry0.json\nsigning-key = chain.key\n"
+                    "[jpki]\nca = pki/ca/auth-ca.crt\ncrl = pki/ca/auth.crl\nroll = roll.txt\n"
+                    "[server]\naddress = 127.0.0.1\nport = 0\ndatabase = chain.sqlite\n"
+                    "port-file = port.txt\n[batch]\nmax-entries = 64\nmax-ms = 5\n")
+        tt = d("tt")
+        os.makedirs(tt)
+        shutil.copy(d("entry0.json"), tt)
+        shutil.copy(d("chain.vkey"), tt)
+        with open(d("officials", "officials.key")) as f:
+            seed = b64u_dec(f.read().strip())
+        with open(os.path.join(tt, "officials.key"), "w") as f:
+            f.write(seed.hex())
+        srv = Server(live)
+        url = "http://127.0.0.1:%d/" % srv.port
+        side = ["--roll", d("roll.txt"), "--ca", d("pki", "ca", "auth-ca.crt"),
+                "--crl", d("pki", "ca", "auth.crl")]
+        must(["append", url, d("ceremony-entry.json"), "--manifest", d("entry0.json"), "-q"])
+        # chain-testtool's --choice picks one option per contest.
+        choices = [(v, i % 3) for i, v in enumerate(voters)] + [("voter-002", 2)]
+        posted = 0
+        for v, c in choices:
+            out = os.path.join(tt, "ballot-%s-%d" % (v, c))
+            subprocess.run([TOOL, "ballot", "--dir", tt, "--card", os.path.join(pki, "cards", v),
+                            "--choice", str(c), "--out", out], check=True, capture_output=True,
+                           env=TOOL_ENV)
+            with open(out, "rb") as f:
+                s, _, _ = srv.post("/v1/ballots", f.read())
+            posted += s == 200
+        t.eq(posted, len(choices), "eight ballots (one re-vote) accepted by the chain")
+        must(["close", url, "--manifest", d("entry0.json"), "--officials-key",
+              d("officials", "officials.key"), "-q"])
+        must(["aggregate", url, "--mirror", d("mirror"), "-o", d("aggregate.json"), "-q"] + side)
+        parts = []
+        for j in (1, 3):
+            p = d("partial-%d.json" % j)
+            must(["decrypt", "--key", d("ceremony", "trustee-%d.key.json" % j), "--aggregate",
+                  d("aggregate.json"), "--manifest", d("entry0.json"), "-o", p, "-q"])
+            parts.append(p)
+        r = must(["combine", "--manifest", d("entry0.json"), "--aggregate", d("aggregate.json"),
+                  "--officials-key", d("officials", "officials.key"), "--out-dir", d("result"),
+                  "--url", url, "--json", "-q"] + parts)
+        totals = json.loads(r.stdout)["totals"]
+        r = tally("verify", url, "--mirror", d("mirror"), "--json", "-q", *side)
+        rep = json.loads(r.stdout) if r.stdout else None
+        t.ok(r.returncode == 0 and rep["ok"] and rep["result_verified"],
+             "ippyo-tally verify: the mirrored record verifies, result included")
+        t.eq(srv.stop(), 0, "the chain stops cleanly")
+        srv = None
+        if keep:
+            shutil.copytree(live.dir, keep, symlinks=False, dirs_exist_ok=True)
+
+        def indep(mirror):
+            t0 = time.time()
+            p = subprocess.run([sys.executable, VERIFIER, mirror] + side, capture_output=True, text=True)
+            for line in p.stderr.splitlines()[-20:]:
+                print("# verifier stderr: " + line)
+            return p.returncode, p.stdout, time.time() - t0
+
+        rc, out, secs = indep(d("mirror"))
+        notok = [l for l in out.splitlines() if l.startswith("not ok")]
+        for l in notok[:20]:
+            print("# " + l)
+        last = out.splitlines()[-1] if out else ""
+        t.ok(rc == 0 and not notok and last.startswith("# verified:"),
+             "independent verifier accepts the record (%.1f s): %s" % (secs, last))
+        t.ok(("counted 7" in last) and json.dumps(totals, separators=(",", ":")) in last,
+             "it finds 7 voters counted and the totals %s" % json.dumps(totals, separators=(",", ":")))
+
+        with open(d("mirror", "checkpoint")) as f:
+            size = int(f.read().split("\n")[1])
+        entries = read_entries(d("mirror"), size)
+        kinds = [json.loads(e)["type"] for e in entries]
+        bi = [i for i, k in enumerate(kinds) if k == "ballot"][3]
+        ri = kinds.index("result")
+
+        # 1. one byte of a ballot entry flipped in its bundle, nothing else changed.
+        m1 = d("m1")
+        shutil.copytree(d("mirror"), m1)
+        bad = list(entries)
+        e = bytearray(bad[bi])
+        pos = e.find(b'"selections":["') + 40
+        e[pos] = ord("A") if e[pos] != ord("A") else ord("B")
+        bad[bi] = bytes(e)
+        with open(os.path.join(m1, "tile", "entries", "000.p", "%d" % size), "wb") as f:
+            f.write(b"".join(len(x).to_bytes(2, "big") + x for x in bad))
+        rc, out, _ = indep(m1)
+        t.ok(rc != 0 and ("not ok" in out) and ("entry %d:" % bi) in out,
+             "a ballot entry flipped in its bundle: refused, entry %d named" % bi)
+
+        # 2. the same ballot with the tree and the checkpoint re-signed by the chain's key.
+        m2 = d("m2")
+        shutil.copytree(d("mirror"), m2)
+        rewrite(m2, bad, d("chain.key"))
+        rc, out, _ = indep(m2)
+        named = [l for l in out.splitlines() if l.startswith("not ok") and ("entry %d:" % bi) in l]
+        for l in named[:5]:
+            print("# " + l)
+        t.ok(rc != 0 and named and all("tree" not in l for l in named),
+             "the same with the tree re-signed: entry %d refused by the ballot checks" % bi)
+
+        # 3. one total of the result changed, the entry re-signed by the officials,
+        # the tree and the checkpoint by the chain.
+        m3 = d("m3")
+        shutil.copytree(d("mirror"), m3)
+        bad = list(entries)
+        obj = json.loads(bad[ri])
+        tot = obj["totals"]
+        tot[0][0], tot[0][1] = tot[0][1], tot[0][0]
+        if tot[0][0] == tot[0][1]:
+            tot[0][2], tot[0][0] = tot[0][0], tot[0][2]
+        bad[ri] = officials_resign(canon(obj), d("officials", "officials.key"))
+        rewrite(m3, bad, d("chain.key"))
+        rc, out, _ = indep(m3)
+        named = [l for l in out.splitlines() if l.startswith("not ok") and ("entry %d:" % ri) in l]
+        for l in named[:5]:
+            print("# " + l)
+        t.ok(rc != 0 and named and any("result.total" in l for l in named) and
+             not any("signature" in l for l in named),
+             "a result total changed and re-signed: entry %d refused (result.total)" % ri)
+    finally:
+        if srv is not None and srv.proc.poll() is None:
+            srv.kill9()
+        shutil.rmtree(live.dir, ignore_errors=True)
+    t.done()
+
+
+main()
