@@ -272,6 +272,22 @@ def main():
         rep = json.loads(r.stdout) if r.stdout else None
         t.ok(r.returncode == 0 and rep["ok"] and rep["result_verified"],
              "ippyo-tally verify: the mirrored record verifies, result included")
+        # The observer's side files: the CA certificates and CRL as the chain serves them
+        # (GET /v1/jpki, chain.md), the roll as the officials publish it (init's roll.txt).
+        st, _, body = srv.get("/v1/jpki")
+        jp = json.loads(body) if st == 200 else {"ca": [], "crl": []}
+        obs = d("observer")
+        os.makedirs(obs)
+        iside = ["--roll", d("roll.txt")]
+        for k, der in enumerate(jp["ca"]):
+            with open(os.path.join(obs, "ca-%d.der" % k), "wb") as f:
+                f.write(base64.b64decode(der))
+            iside += ["--ca", os.path.join(obs, "ca-%d.der" % k)]
+        if jp["crl"]:
+            with open(os.path.join(obs, "crl.der"), "wb") as f:
+                f.write(base64.b64decode(jp["crl"][0]))
+            iside += ["--crl", os.path.join(obs, "crl.der")]
+        t.ok(len(jp["ca"]) == 1 and len(jp["crl"]) == 1, "GET /v1/jpki: the CA certificate and the CRL")
         t.eq(srv.stop(), 0, "the chain stops cleanly")
         srv = None
         if keep:
@@ -279,10 +295,21 @@ def main():
 
         def indep(mirror):
             t0 = time.time()
-            p = subprocess.run([sys.executable, VERIFIER, mirror] + side, capture_output=True, text=True)
+            p = subprocess.run([sys.executable, VERIFIER, mirror] + iside, capture_output=True, text=True)
             for line in p.stderr.splitlines()[-20:]:
                 print("# verifier stderr: " + line)
             return p.returncode, p.stdout, time.time() - t0
+
+        def same_rules(mirror, out, entry):
+            """The broken rules of entry `entry` are the same for both verifiers."""
+            r = tally("verify", mirror, "--json", "-q", *side)
+            rep = json.loads(r.stdout) if r.stdout else {"failures": []}
+            theirs = sorted(set(f["rule"] for f in rep["failures"] if f["entry"] == entry))
+            ours = sorted(set(l.split(": ")[1] for l in out.splitlines()
+                              if l.startswith("not ok") and ("entry %d:" % entry) in l))
+            if theirs != ours:
+                print("# ippyo-tally verify (exit %d): %s; independent: %s" % (r.returncode, theirs, ours))
+            return r.returncode == 3 and theirs == ours and theirs != []
 
         rc, out, secs = indep(d("mirror"))
         notok = [l for l in out.splitlines() if l.startswith("not ok")]
@@ -325,6 +352,7 @@ def main():
             print("# " + l)
         t.ok(rc != 0 and named and all("tree" not in l for l in named),
              "the same with the tree re-signed: entry %d refused by the ballot checks" % bi)
+        t.ok(same_rules(m2, out, bi), "ippyo-tally verify names the same entry and rules")
 
         # 3. one total of the result changed, the entry re-signed by the officials,
         # the tree and the checkpoint by the chain.
@@ -345,6 +373,7 @@ def main():
         t.ok(rc != 0 and named and any("result.total" in l for l in named) and
              not any("signature" in l for l in named),
              "a result total changed and re-signed: entry %d refused (result.total)" % ri)
+        t.ok(same_rules(m3, out, ri), "ippyo-tally verify names the same entry and rules")
     finally:
         if srv is not None and srv.proc.poll() is None:
             srv.kill9()
