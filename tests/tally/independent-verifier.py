@@ -841,6 +841,11 @@ def verify(mirror, args, rep):
                         a, b = jadd(a, al), jadd(b, be)
                     row.append((a, b))
                 agg.append(row)
+            if counted == 0:
+                # verification.md §8: no counted ballot, no aggregate document (every
+                # total is O, which has no encoding): nothing to decrypt.
+                agg = None
+                continue
             els = [hE, u64(i), u64(counted)]
             for row in agg:
                 for a, b in row:
@@ -856,6 +861,7 @@ def verify(mirror, args, rep):
                 rep.ok(i, "decryption.duplicate", False, "trustee %d again" % j)
                 continue
             if agg is None:
+                rep.ok(i, "decryption.proof", False, "no aggregate (no ballot counted before the close)")
                 continue
             doc = rep.check(i, "decryption.document",
                             lambda: parse_partial(o, man, eid, hE))
@@ -988,6 +994,11 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
                 bc = ca.extensions.get_extension_for_class(x509.BasicConstraints).value
                 if not bc.ca:
                     raise Bad("the issuer is not a CA")
+            except x509.ExtensionNotFound:
+                pass
+            try:
+                if not ca.extensions.get_extension_for_class(x509.KeyUsage).value.key_cert_sign:
+                    raise Bad("the CA's keyUsage has no keyCertSign")
             except x509.ExtensionNotFound:
                 pass
             if not nb <= Tstar <= na:
