@@ -768,7 +768,8 @@ def verify(mirror, args, rep):
                 pass
     first_ballot = next((i for i, o in enumerate(parsed) if o and o["type"] == "ballot"), None)
 
-    commitments = {}
+    all_commitments = []
+    first_ceremony = None
     ceremony_seen = False
     voters = {}          # fp -> (index, ciphertexts)
     ballots_checked = 0
@@ -806,10 +807,9 @@ def verify(mirror, args, rep):
                         raise Bad("document %s: type %r" % (d["name"], f.get("type")))
                 return got
             cs = rep.check(i, "ceremony.document", docs)
-            for c in cs or []:
-                if c["index"] in commitments:
-                    rep.ok(i, "ceremony.commitments", False, "trustee %d twice" % c["index"])
-                commitments[c["index"]] = c
+            if first_ceremony is None:
+                first_ceremony = i
+            all_commitments += cs or []
         elif t == "ballot":
             ballots_checked += 1
             if close_index is not None and i > close_index:
@@ -860,12 +860,12 @@ def verify(mirror, args, rep):
             if j in decryptions:
                 rep.ok(i, "decryption.duplicate", False, "trustee %d again" % j)
                 continue
-            if agg is None:
-                rep.ok(i, "decryption.proof", False, "no aggregate (no ballot counted before the close)")
-                continue
             doc = rep.check(i, "decryption.document",
                             lambda: parse_partial(o, man, eid, hE))
             if not doc:
+                continue
+            if agg is None:
+                rep.ok(i, "decryption.proof", False, "no aggregate (no ballot counted before the close)")
                 continue
             ds = rep.check(i, "decryption.proof", lambda: check_partial(doc, j, mf, hE, HA, agg))
             if ds:
@@ -888,8 +888,15 @@ def verify(mirror, args, rep):
             totals_out = o["totals"]
             result_ok = all(good)
     if ceremony_seen:
+        # reported at the first ceremony entry (what ippyo-tally verify does)
+        commitments = {}
+
         def ceremony():
             n, t = man["trustees"]["n"], man["trustees"]["t"]
+            for c in all_commitments:
+                if c["index"] in commitments:
+                    raise Bad("trustee %d: two commitments files" % c["index"])
+                commitments[c["index"]] = c
             for c in commitments.values():
                 if c["context"] != context or c["t"] != t or c["n"] != n or not 1 <= c["index"] <= n:
                     raise Bad("trustee %d: commitments for another context, t or n" % c["index"])
@@ -902,7 +909,7 @@ def verify(mirror, args, rep):
                     if not eq(mul(z, G), jadd(R, mul(cc, A))):
                         raise Bad("trustee %d: Schnorr proof %d does not verify" % (c["index"], k))
             return True
-        if rep.check(None, "ceremony.commitments", ceremony):
+        if rep.check(first_ceremony, "ceremony.commitments", ceremony):
             def result():
                 n, t = man["trustees"]["n"], man["trustees"]["t"]
                 K = None
@@ -925,7 +932,7 @@ def verify(mirror, args, rep):
                         els += [Ab, c["proofs"][Ab]]
                 if digest(b"ippyo/v1/ceremony-transcript", *els) != mf["ceremony_hash"]:
                     raise Bad("the transcript hash is not the manifest's ceremony_hash")
-            rep.check(None, "ceremony.result", result)
+            rep.check(first_ceremony, "ceremony.result", result)
 
     print("1..%d" % rep.n)
     nf = len(rep.failures)
@@ -980,8 +987,10 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
     fp = hashlib.sha256(der).hexdigest()
     nb, na = cert_time(cert, "not_valid_before"), cert_time(cert, "not_valid_after")
     Tstar = min(T_hi, na)
-    ok &= rep.ok(i, "ballot.cert-expired", na >= T_lo, "notAfter %s" % na)
-    ok &= rep.ok(i, "ballot.cert-not-yet-valid", nb <= T_hi, "notBefore %s" % nb)
+    # verification.md §7: expired from the notAfter second on, at T* = min(T_hi, notAfter).
+    dates = rep.ok(i, "ballot.cert-expired", na > T_hi and na >= T_lo, "notAfter %s" % na)
+    dates &= rep.ok(i, "ballot.cert-not-yet-valid", nb <= T_hi, "notBefore %s" % nb)
+    ok &= dates
 
     def chain():
         for ca in cas:
@@ -1005,8 +1014,8 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
                 raise Bad("the certificate is not valid at T*")
             return ca
         raise Bad("no pinned CA issued the certificate")
-    ca = rep.check(i, "ballot.cert-chain", chain)
-    ok &= bool(ca)
+    # verification.md §7: a certificate failing its own dates is not path-checked.
+    ca = rep.check(i, "ballot.cert-chain", chain) if dates else None
     if crl is not None and ca:
         def crl_ok():
             if crl.issuer != ca.subject or not crl.is_signature_valid(ca.public_key()):
@@ -1017,6 +1026,7 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
         ok &= bool(rep.check(i, "ballot.crl", crl_ok))
         ok &= rep.ok(i, "ballot.cert-revoked", crl.get_revoked_certificate_by_serial_number(cert.serial_number) is None,
                      "serial %x" % cert.serial_number)
+    ok &= bool(ca)
     ok &= rep.ok(i, "ballot.roll", fp in roll, "voter %s" % fp[:16])
 
     def card_sig():
@@ -1028,8 +1038,9 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
             raise Bad("signature length")
         key.verify(sig, bb, padding.PKCS1v15(), hashes.SHA256())
     ok &= bool(rep.check(i, "ballot.card-signature", card_sig))
-    ok &= rep.ok(i, "ballot.election", isinstance(ballot, dict) and ballot.get("election_id") == man["election_id"]
-                 and ballot.get("election_hash") == hE.hex(), "election id and h_E")
+    if not rep.ok(i, "ballot.election", isinstance(ballot, dict) and ballot.get("election_id") == man["election_id"]
+                  and ballot.get("election_hash") == hE.hex(), "election id and h_E"):
+        return None    # verification.md §7: a ballot of another election is not parsed further
 
     def shape():
         keys(ballot, ["contests", "election_hash", "election_id", "version", "voter"], "ballot")

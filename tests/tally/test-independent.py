@@ -374,6 +374,78 @@ def main():
              not any("signature" in l for l in named),
              "a result total changed and re-signed: entry %d refused (result.total)" % ri)
         t.ok(same_rules(m3, out, ri), "ippyo-tally verify names the same entry and rules")
+
+        # 4. Differential: records rewritten and re-signed (officials and chain), each
+        # breaking some rules; both verifiers must report the same (entry, rule) pairs.
+        def rules_of(mirror):
+            r = tally("verify", mirror, "--json", "-q", *side)
+            rep = json.loads(r.stdout) if r.stdout else {"failures": [{"entry": None, "rule": r.stderr}]}
+            theirs = sorted(set((f["entry"], f["rule"]) for f in rep["failures"]), key=str)
+            rc, out, _ = indep(mirror)
+            ours = set()
+            for line in out.splitlines():
+                if line.startswith("not ok"):
+                    w = line.split(" - ", 1)[1].split(": ")
+                    ours.add((None if w[0] == "log" else int(w[0].split()[1]), w[1]))
+            return theirs, sorted(ours, key=str), r.returncode, rc
+
+        def differ(name, new, expect_broken=True):
+            m = d("m-" + name)
+            shutil.copytree(d("mirror"), m)
+            shutil.rmtree(os.path.join(m, "tile"))
+            os.makedirs(os.path.join(m, "tile", "entries", "000.p"))
+            os.makedirs(os.path.join(m, "tile", "0", "000.p"))
+            rewrite(m, new, d("chain.key"))
+            theirs, ours, rc1, rc2 = rules_of(m)
+            if theirs != ours:
+                print("# %s: ippyo-tally verify %s" % (name, theirs))
+                print("# %s: independent       %s" % (name, ours))
+            want = (3, 3) if expect_broken else (0, 0)
+            t.ok(theirs == ours and (rc1, rc2) == want and bool(ours) == expect_broken,
+                 "%s: both verifiers %s" % (name, ("break the same %d rules" % len(ours)) if expect_broken
+                                            else "accept it"))
+            shutil.rmtree(m, ignore_errors=True)
+
+        def card_ballot(card, voter=None):
+            out = os.path.join(tt, "extra-" + card)
+            args = [TOOL, "ballot", "--dir", tt, "--card", os.path.join(pki, "cards", card),
+                    "--choice", "1", "--out", out]
+            if voter:
+                args += ["--voter", os.path.join(pki, "cards", voter)]
+            subprocess.run(args, check=True, capture_output=True, env=TOOL_ENV)
+            with open(out, "rb") as f:
+                return f.read()
+
+        def resign(o):
+            return officials_resign(canon(o), d("officials", "officials.key"))
+
+        E = entries
+        ci = kinds.index("close")
+        differ("a ballot moved after the close", E[:bi] + E[bi + 1:ci + 1] + [E[bi]] + E[ci + 1:])
+        for card in ("revoked", "expired", "foreign", "voter-008"):
+            differ("a ballot of card %s" % card, E[:ci] + [card_ballot(card)] + E[ci:])
+        differ("a re-vote with another voter's binding",
+               E[:ci] + [card_ballot("voter-003", voter="voter-004")] + E[ci:])
+        differ("a non-canonical ballot entry", E[:bi] + [E[bi].replace(b'{"ballot":', b'{ "ballot":', 1)]
+               + E[bi + 1:])
+        differ("the ceremony entry twice", E[:2] + [E[1]] + E[2:])
+        o = json.loads(E[ri - 1])
+        o["trustee"] = 2
+        differ("a decryption entry of another trustee", E[:ri - 1] + [resign(o)] + E[ri:])
+        differ("a decryption entry twice", E[:ri] + [E[ri - 1]] + E[ri:])
+        differ("the result before the decryptions", E[:ci + 1] + [E[ri]] + E[ci + 1:ri])
+        o = json.loads(E[0])
+        o["manifest"]["title"]["en"] = "Changed"
+        differ("the manifest changed and re-signed", [resign(o)] + E[1:])
+        from cryptography import x509 as _x509
+        with open(os.path.join(pki, "cards", "voter-001", "auth.crt"), "rb") as f:
+            c = _x509.load_pem_x509_certificate(f.read())
+            na = getattr(c, "not_valid_after_utc", None) or c.not_valid_after
+        for delta, broken in ((-1, False), (0, True)):
+            o = json.loads(E[ci])
+            o["time"] = time.strftime(fmt, time.gmtime(na.replace(tzinfo=__import__("datetime").timezone.utc)
+                                                       .timestamp() + delta))
+            differ("closed at voter-001's notAfter %+d s" % delta, E[:ci] + [resign(o)] + E[ci + 1:], broken)
     finally:
         if srv is not None and srv.proc.poll() is None:
             srv.kill9()
