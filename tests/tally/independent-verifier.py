@@ -11,7 +11,7 @@ tally/ was read to write it. Python 3 standard library plus `cryptography`
 integers here (Jacobian coordinates; slow, not constant time: public data only).
 
     independent-verifier.py MIRROR --roll FILE --ca FILE [--ca FILE...] [--crl FILE]
-                            [--election-hash HEX]
+                            [--policy FILE] [--election-hash HEX]
 
 Prints TAP (one line per check, "not ok N - entry <i>: <rule>: <message>" or
 "log: <rule>: ..." for a broken one), then "# verified: ..." last. Exit 0 when
@@ -31,8 +31,10 @@ re-vote rule and the aggregate; 9 every decryption entry (document, H_A, every
 Chaum-Pedersen proof); 10 the result (close index, counted, >= t decryptions,
 M = total*G for every option).
 
-Not checked: witness cosignatures and a tlog-policy (section 3: the mirror's
-checkpoint time is then "none", so T_hi is the close entry's time); consistency
+With --policy FILE (a C2SP tlog-policy): section 3's witness cosignatures and
+quorum, and the checkpoint time (the earliest verified cosignature) as T_hi.
+
+Not checked: consistency
 with an earlier run (section 4, no state file); the fork-evidence file. Path
 validation is one level (card certificate directly issued by a pinned CA, the
 signature, the CA's validity, the CA's basicConstraints), not a full RFC 5280
@@ -351,14 +353,14 @@ def officials_verify(entry_obj, key):
 
 
 # ---------------------------------------------------------------- the log (log.md)
-def parse_vkey(s):
+def parse_vkey(s, typ=0x01):
     """log.md §2: <name>+<8 hex key ID>+b64(type ‖ public key)."""
     parts = s.split("+", 2)
     if len(parts) != 3 or not re.match(r"^[0-9a-f]{8}$", parts[1]) or not parts[0]:
         raise Bad("verifier key shape")
     name, kid, raw = parts[0], bytes.fromhex(parts[1]), b64std(parts[2])
-    if len(raw) != 33 or raw[0] != 0x01:
-        raise Bad("verifier key: not an Ed25519 key of type 0x01")
+    if len(raw) != 33 or raw[0] != typ:
+        raise Bad("verifier key: not an Ed25519 key of type 0x%02x" % typ)
     want = hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4]
     if want != kid:
         raise Bad("verifier key: key ID does not match")
@@ -397,6 +399,79 @@ def open_note(note, name, kid, pub):
     if not good:
         raise Bad("no signature of the chain key")
     return text
+
+
+def parse_policy(raw):
+    """log.md §5 (c2sp.org/tlog-policy): logs, witnesses, groups, the quorum."""
+    if any(b < 0x20 and b not in (0x09, 0x0a) or b == 0x7f for b in raw) or (raw and not raw.endswith(b"\n")):
+        raise Bad("policy: bad byte or no final newline")
+    logs, wit, groups, quorum = [], {}, {}, None
+    for line in raw.decode("utf-8").split("\n")[:-1]:
+        tok = line.replace("\t", " ").split()
+        if not tok or tok[0].startswith("#"):
+            continue
+        if tok[0] == "log" and len(tok) in (2, 3):
+            logs.append(tok[1])
+        elif tok[0] == "witness" and len(tok) in (3, 4):
+            name, kid, pub = parse_vkey(tok[2], 0x04)
+            if tok[1] in wit or tok[1] in groups:
+                raise Bad("policy: %s defined twice" % tok[1])
+            wit[tok[1]] = (name, kid, pub)
+        elif tok[0] == "group" and len(tok) >= 4:
+            members = tok[3:]
+            if any(m not in wit and m not in groups for m in members) or len(set(members)) != len(members):
+                raise Bad("policy: group %s: unknown or repeated member" % tok[1])
+            if tok[2] == "all":
+                k = len(members)
+            elif tok[2] == "any":
+                k = 1
+            elif re.match(r"^[1-9][0-9]*$", tok[2]) and int(tok[2]) <= len(members):
+                k = int(tok[2])
+            else:
+                raise Bad("policy: group %s: bad threshold" % tok[1])
+            if tok[1] in wit or tok[1] in groups or tok[1] == "none":
+                raise Bad("policy: %s defined twice" % tok[1])
+            groups[tok[1]] = (k, members)
+        elif tok[0] == "quorum" and len(tok) == 2 and quorum is None:
+            quorum = tok[1]
+        else:
+            raise Bad("policy: line %r" % line)
+    if quorum is None or (quorum != "none" and quorum not in wit and quorum not in groups):
+        raise Bad("policy: no quorum")
+    return logs, wit, groups, quorum
+
+
+def cosignatures(note, text, wit):
+    """log.md §4: every cosignature line of a listed witness must verify; returns
+    {policy name: timestamp} of the verified ones."""
+    i = note.rfind(b"\n\n")
+    got = {}
+    for line in note[i + 2:-1].split(b"\n"):
+        line = line.decode("utf-8")
+        name, sig = line[2:].split(" ")
+        raw = b64std(sig)
+        for pname, (wname, kid, pub) in wit.items():
+            if wname == name and raw[:4] == kid:
+                if len(raw) != 4 + 8 + 64:
+                    raise Bad("cosignature of %s: length" % pname)
+                ts = int.from_bytes(raw[4:12], "big")
+                if ts > 2 ** 63 - 1:
+                    raise Bad("cosignature of %s: timestamp" % pname)
+                try:
+                    ed25519_verify(pub, raw[12:], b"cosignature/v1\ntime %d\n" % ts + text)
+                except InvalidSignature:
+                    raise Bad("the cosignature of witness %s does not verify" % pname)
+                got[pname] = ts
+    return got
+
+
+def quorum_met(node, wit, groups, got):
+    if node == "none":
+        return True
+    if node in wit:
+        return node in got
+    k, members = groups[node]
+    return sum(quorum_met(m, wit, groups, got) for m in members) >= k
 
 
 def tile_path(n):
@@ -608,7 +683,7 @@ def signed_by(child_sig, child_tbs, child_hash, ca_key):
 
 
 def main(argv):
-    args = {"roll": None, "ca": [], "crl": None, "election-hash": None}
+    args = {"roll": None, "ca": [], "crl": None, "election-hash": None, "policy": None}
     pos = []
     i = 0
     while i < len(argv):
@@ -725,6 +800,22 @@ def verify(mirror, args, rep):
            "origin %s" % origin)
     if size != size0:
         raise Bad("checkpoint changed")
+    cp_time = None
+    if args["policy"]:
+        with open(args["policy"], "rb") as f:
+            praw = f.read()
+
+        def quorum():
+            logs, wit, groups, q = parse_policy(praw)
+            if not any(parse_vkey(v)[0] == origin and parse_vkey(v)[2] == pub for v in logs):
+                raise Bad("the policy lists no log with the manifest's chain key")
+            got = cosignatures(note, text, wit)
+            if not quorum_met(q, wit, groups, got):
+                raise Bad("quorum %s not met (cosigned by %s)" % (q, sorted(got)))
+            return got
+        got = rep.check(None, "checkpoint.quorum", quorum)
+        if got and got is not True:
+            cp_time = datetime.datetime.fromtimestamp(min(got.values()), datetime.timezone.utc)
 
     # ---- §5 the tree
     rep.check(None, "tree.tiles", lambda: None if root_from_tiles(mirror, size, tiles) == root
@@ -816,8 +907,13 @@ def verify(mirror, args, rep):
                 rep.ok(i, "ballot.after-close", False, "a ballot after the close entry %d" % close_index)
             if i < close_index if close_index is not None else True:
                 pass
-            T_hi = close_time if (close_index is not None and i < close_index and close_time) else \
-                datetime.datetime.now(datetime.timezone.utc)
+            # verification.md §7 (no state file: no earlier checkpoints' times)
+            if cp_time is not None:
+                T_hi = cp_time
+            elif close_index is not None and i < close_index and close_time:
+                T_hi = close_time
+            else:
+                T_hi = datetime.datetime.now(datetime.timezone.utc)
             res = check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep)
             if res and (close_index is None or i < close_index):
                 fp, cts = res

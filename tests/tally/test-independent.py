@@ -209,6 +209,7 @@ def main():
     pki = pki_dir()
     live = Dir(tempfile.mkdtemp(prefix="ippyo-independent-", dir="/dev/shm" if os.access("/dev/shm", os.W_OK) else None))
     srv = None
+    witness = None
     d = live.path
     try:
         os.symlink(pki, d("pki"))
@@ -229,11 +230,31 @@ def main():
                       "--ceremony-out", d("ceremony-entry.json"), "-q"]):
             must(args)
         shutil.copy(d("election", "roll.txt"), d("roll.txt"))
+        # One witness (ippyo-tally witness) as the chain's quorum, and the observer's policy.
+        must(["keygen", "--witness", "witness.example/w1", d("w"), "-q"])
+        wport = d("witness.port")
+        witness = subprocess.Popen([TALLY, "witness", "--key", d("w", "witness.key"), "--log-vkey",
+                                    d("chain.vkey"), "--state", d("witness.state"), "--listen",
+                                    "127.0.0.1:0", "--port-file", wport],
+                                   stderr=open(d("witness.log"), "a"))
+        for _ in range(400):
+            if os.path.exists(wport) and open(wport).read().endswith("\n"):
+                break
+            time.sleep(0.05)
+        wurl = "http://127.0.0.1:%d/" % int(open(wport).read())
+        with open(d("w", "witness.vkey")) as f:
+            wvkey = f.read().strip()
+        with open(d("chain.vkey")) as f:
+            cvkey = f.read().strip()
+        with open(d("policy"), "w") as f:
+            f.write("log %s\nwitness w1 %s\nquorum w1\n" % (cvkey, wvkey))
         with open(d("chaind.conf"), "w") as f:
             f.write("[election]\nmanifest = entry0.json\nsigning-key = chain.key\n"
                     "[jpki]\nca = pki/ca/auth-ca.crt\ncrl = pki/ca/auth.crl\nroll = roll.txt\n"
                     "[server]\naddress = 127.0.0.1\nport = 0\ndatabase = chain.sqlite\n"
-                    "port-file = port.txt\n[batch]\nmax-entries = 64\nmax-ms = 5\n")
+                    "port-file = port.txt\n[batch]\nmax-entries = 64\nmax-ms = 5\n"
+                    "[witnesses]\nquorum = 1\n[witness witness.example/w1]\nvkey = %s\nurl = %s\n"
+                    % (wvkey, wurl))
         tt = d("tt")
         os.makedirs(tt)
         shutil.copy(d("entry0.json"), tt)
@@ -294,12 +315,16 @@ def main():
         t.ok(len(jp["ca"]) == 1 and len(jp["crl"]) == 1, "GET /v1/jpki: the CA certificate and the CRL")
         t.eq(srv.stop(), 0, "the chain stops cleanly")
         srv = None
+        witness.terminate()
+        witness.wait()
+        witness = None
         if keep:
             shutil.copytree(live.dir, keep, symlinks=False, dirs_exist_ok=True)
 
-        def indep(mirror):
+        def indep(mirror, extra=()):
             t0 = time.time()
-            p = subprocess.run([sys.executable, VERIFIER, mirror] + iside, capture_output=True, text=True)
+            p = subprocess.run([sys.executable, VERIFIER, mirror] + iside + list(extra), capture_output=True,
+                               text=True)
             for line in p.stderr.splitlines()[-20:]:
                 print("# verifier stderr: " + line)
             return p.returncode, p.stdout, time.time() - t0
@@ -324,6 +349,29 @@ def main():
              "independent verifier accepts the record (%.1f s): %s" % (secs, last))
         t.ok(("counted 7" in last) and json.dumps(totals, separators=(",", ":")) in last,
              "it finds 7 voters counted and the totals %s" % json.dumps(totals, separators=(",", ":")))
+
+        # With the witness policy: the cosignature and the quorum (checkpoint.quorum),
+        # and the checkpoint time as every ballot's T_hi.
+        pol = ["--policy", d("policy")]
+        rc, out, _ = indep(d("mirror"), pol)
+        r = tally("verify", d("mirror"), "--threads", "1", "--json", "-q", *(side + pol))
+        t.ok(rc == 0 and "ok" in out and "log: checkpoint.quorum" in out and r.returncode == 0,
+             "with the witness policy both verifiers accept the record (cosignature, quorum)")
+        mq = d("m-quorum")
+        shutil.copytree(d("mirror"), mq)
+        with open(os.path.join(mq, "checkpoint"), "rb") as f:
+            note = bytearray(f.read())
+        k = note.find("\u2014 witness.example/w1 ".encode())
+        t.ok(k > 0, "the chain's checkpoint carries the witness's cosignature")
+        note[k + len("\u2014 witness.example/w1 ".encode()) + 30] ^= 0x01
+        with open(os.path.join(mq, "checkpoint"), "wb") as f:
+            f.write(note)
+        rc, out, _ = indep(mq, pol)
+        r = tally("verify", mq, "--threads", "1", "--json", "-q", *(side + pol))
+        rep = json.loads(r.stdout) if r.stdout else {"failures": []}
+        t.ok(rc == 3 and "not ok" in out and "log: checkpoint.quorum" in out.split("not ok", 1)[1] and
+             r.returncode == 3 and [f["rule"] for f in rep["failures"]] == ["checkpoint.quorum"],
+             "a cosignature altered: both verifiers break checkpoint.quorum")
 
         with open(d("mirror", "checkpoint")) as f:
             size = int(f.read().split("\n")[1])
@@ -455,6 +503,9 @@ def main():
     finally:
         if srv is not None and srv.proc.poll() is None:
             srv.kill9()
+        if witness is not None:
+            witness.kill()
+            witness.wait()
         shutil.rmtree(live.dir, ignore_errors=True)
     t.done()
 
