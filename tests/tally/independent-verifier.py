@@ -163,6 +163,10 @@ class Bad(Exception):
     """A check failed: the message says why."""
 
 
+class Malformed(Exception):
+    """An input file is malformed: exit 2."""
+
+
 def dec(b):
     """A 33-byte compressed point, strictly (crypto.md, "The group and its encodings")."""
     if len(b) != 33:
@@ -708,7 +712,12 @@ def main(argv):
     rep = Report()
     try:
         return verify(mirror, args, rep)
-    except (OSError, Bad) as e:
+    except OSError as e:
+        print("# cannot read an input: %s" % e)
+        print("1..%d" % rep.n)
+        print("# verified: nothing")
+        return 4
+    except (Bad, Malformed) as e:
         print("# cannot read the record: %s" % e)
         print("1..%d" % rep.n)
         print("# verified: nothing")
@@ -747,19 +756,17 @@ def verify(mirror, args, rep):
     if not vk:
         raise Bad("chain key")
 
-    def roll_check():
-        with open(args["roll"], "rb") as f:
-            roll = f.read()
-        if hashlib.sha256(roll).digest() != mf["roll_sha"]:
-            raise Bad("roll SHA-256 is not roll.sha256")
-        lines = roll.split(b"\n")
-        if lines[-1] != b"" or len(lines) - 1 != man["roll"]["count"]:
-            raise Bad("roll line count is not roll.count")
-        lines = lines[:-1]
-        if any(not re.match(rb"^[0-9a-f]{64}$", ln) for ln in lines) or lines != sorted(set(lines)):
-            raise Bad("roll lines are not sorted lower-case hex fingerprints")
-        return set(ln.decode() for ln in lines)
-    roll = rep.check(0, "manifest.roll", roll_check) or set()
+    # verification.md §2: a malformed roll file stops the run (exit 2); a well-formed
+    # one that is not the manifest's breaks manifest.roll and is still used for ballot.roll.
+    with open(args["roll"], "rb") as f:
+        rollraw = f.read()
+    lines = rollraw.split(b"\n")
+    if not rollraw or lines[-1] != b"" or any(not re.match(rb"^[0-9a-f]{64}$", ln) for ln in lines[:-1]) \
+            or lines[:-1] != sorted(set(lines[:-1])):
+        raise Malformed("the roll file breaks its format (formats.md, \"Voter roll\")")
+    roll = set(ln.decode() for ln in lines[:-1])
+    rep.ok(0, "manifest.roll", hashlib.sha256(rollraw).digest() == mf["roll_sha"] and
+           len(roll) == man["roll"]["count"], "roll.sha256 and roll.count")
 
     cas = []
     for path in args["ca"]:

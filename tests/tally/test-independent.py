@@ -429,11 +429,15 @@ def main():
 
         # 4. Differential: records rewritten and re-signed (officials and chain), each
         # breaking some rules; both verifiers must report the same (entry, rule) pairs.
-        def rules_of(mirror):
-            r = tally("verify", mirror, "--threads", "1", "--json", "-q", *side)
+        def rules_of(mirror, tside=None, vside=None):
+            r = tally("verify", mirror, "--threads", "1", "--json", "-q", *(tside or side))
             rep = json.loads(r.stdout) if r.stdout else {"failures": [{"entry": None, "rule": r.stderr}]}
             theirs = sorted(set((f["entry"], f["rule"]) for f in rep["failures"]), key=str)
-            rc, out, _ = indep(mirror)
+            if vside is None:
+                rc, out, _ = indep(mirror)
+            else:
+                p = subprocess.run([sys.executable, VERIFIER, mirror] + vside, capture_output=True, text=True)
+                rc, out = p.returncode, p.stdout
             ours = set()
             for line in out.splitlines():
                 if line.startswith("not ok"):
@@ -491,7 +495,58 @@ def main():
         o = json.loads(E[0])
         o["manifest"]["title"]["en"] = "Changed"
         differ("the manifest changed and re-signed", [resign(o)] + E[1:])
+        # Side files: CRLs made with the test CA's key, a CA that is not pinned, a roll
+        # with one line too many; the same side files for both verifiers.
+        import datetime as dt
         from cryptography import x509 as _x509
+        from cryptography.hazmat.primitives import hashes as _hashes, serialization as _ser
+
+        def load_cert(path):
+            with open(path, "rb") as f:
+                return _x509.load_pem_x509_certificate(f.read())
+
+        ca_cert = load_cert(d("pki", "ca", "auth-ca.crt"))
+        with open(d("pki", "ca", "auth-ca.key"), "rb") as f:
+            ca_key = _ser.load_pem_private_key(f.read(), None)
+
+        def make_crl(name, last, nxt, serials=()):
+            b = _x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject)
+            b = b.last_update(last).next_update(nxt)
+            for sn in serials:
+                b = b.add_revoked_certificate(_x509.RevokedCertificateBuilder().serial_number(sn)
+                                              .revocation_date(last).build())
+            path = d(name)
+            with open(path, "wb") as f:
+                f.write(b.sign(ca_key, _hashes.SHA256()).public_bytes(_ser.Encoding.DER))
+            return path
+
+        def differ_side(name, tside, vside):
+            theirs, ours, rc1, rc2 = rules_of(d("mirror"), tside, vside)
+            if theirs != ours:
+                print("# %s: ippyo-tally verify %s" % (name, theirs))
+                print("# %s: independent       %s" % (name, ours))
+            t.ok(theirs == ours and rc1 == rc2 and rc1 in (3, 4) and (rc1 == 4 or ours),
+                 "%s: both verifiers break the same %d rules (exit %d)" % (name, len(ours), rc1))
+
+        now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+        ca_pem = d("pki", "ca", "auth-ca.crt")
+        v3 = load_cert(d("pki", "cards", "voter-003", "auth.crt")).serial_number
+        for name, crl in (("a CRL that revokes voter-003",
+                           make_crl("crl-v3.der", now - dt.timedelta(days=1), now + dt.timedelta(days=9),
+                                    [v3])),
+                          ("a CRL issued after the close",
+                           make_crl("crl-late.der", now + dt.timedelta(days=1), now + dt.timedelta(days=9)))):
+            differ_side(name, ["--roll", d("roll.txt"), "--ca", ca_pem, "--crl", crl],
+                        ["--roll", d("roll.txt"), "--ca", ca_pem, "--crl", crl])
+        foreign = ["--roll", d("roll.txt"), "--ca", ca_pem, "--ca", d("pki", "ca", "foreign-ca.crt")]
+        differ_side("a CA that the manifest does not pin", foreign, foreign)
+        with open(d("roll.txt")) as f:
+            lines = f.read().splitlines()
+        with open(d("roll-extra.txt"), "w") as f:
+            f.write("".join(x + "\n" for x in sorted(lines + ["f" * 64])))
+        extra = ["--roll", d("roll-extra.txt"), "--ca", ca_pem]
+        differ_side("a roll with one line too many", extra, extra)
+
         with open(os.path.join(pki, "cards", "voter-001", "auth.crt"), "rb") as f:
             c = _x509.load_pem_x509_certificate(f.read())
             na = getattr(c, "not_valid_after_utc", None) or c.not_valid_after
