@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 # tests/tally/independent-verifier.py (a verifier written from docs/ alone) on a
-# real record: ippyo-chaind on loopback, a 2-of-3 election made with ippyo-tally
-# (two contests), the ceremony entry, eight ballots (one re-vote), the close, two
-# partial decryptions and the result appended by `combine --url`, then the chain
-# mirrored by `ippyo-tally verify URL --mirror`. Both verifiers must accept the
-# mirror; the independent one must refuse, naming the entry: a ballot entry with
-# one byte flipped in its bundle (as it is: tree.leaf; and with the tree and the
-# checkpoint re-signed by the chain key: the ballot's own checks), and a result
-# entry with one total changed, re-signed by the officials and the chain.
+# real record: ippyo-chaind on loopback with an ippyo-tally witness as its quorum,
+# a 2-of-3 election made with ippyo-tally (two contests), the ceremony entry, eight
+# ballots (one re-vote), the close, two partial decryptions and the result appended
+# by `combine --url`, mirrored by `ippyo-tally verify URL --mirror`; the CA and CRL
+# from GET /v1/jpki. Both verifiers must accept the mirror (with and without the
+# witness policy); the independent one must refuse, naming the entry, a ballot entry
+# with one byte flipped in its bundle (tree.leaf; and with the tree and checkpoint
+# re-signed by the chain key: the ballot's own checks) and a result entry with one
+# total changed, re-signed by the officials and the chain. Then differential runs:
+# records rewritten and re-signed (and side files changed) so that rules break;
+# ippyo-tally verify and the independent verifier must report the same
+# (entry, rule) pairs and exit codes.
 # Usage: test-independent.py [--keep DIR]
 import base64
 import hashlib
@@ -169,16 +173,26 @@ def mth(hs):
 
 
 def rewrite(mirror, entries, chain_key_file):
-    """Writes the bundles, level-0 tiles and a checkpoint signed by the chain key for
-    these entries (records of < 256 entries: one partial bundle and tile)."""
+    """Writes the entry bundles, the hash tiles of every level (log.md §6) and a
+    checkpoint signed by the chain key for these entries."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     size = len(entries)
-    assert size < 256
     leaves = [hashlib.sha256(b"\x00" + e).digest() for e in entries]
-    with open(os.path.join(mirror, "tile", "entries", "000.p", "%d" % size), "wb") as f:
-        f.write(b"".join(len(e).to_bytes(2, "big") + e for e in entries))
-    with open(os.path.join(mirror, "tile", "0", "000.p", "%d" % size), "wb") as f:
-        f.write(b"".join(leaves))
+
+    def put(kind, items, encode):
+        for n in range((len(items) + 255) // 256):
+            chunk = items[256 * n:256 * n + 256]
+            path = os.path.join(mirror, "tile", kind, tile_path(n) + ("" if len(chunk) == 256 else
+                                                                      ".p/%d" % len(chunk)))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(b"".join(encode(x) for x in chunk))
+    put("entries", entries, lambda e: len(e).to_bytes(2, "big") + e)
+    level, hs = 0, leaves
+    while hs:
+        put(str(level), hs, lambda h: h)
+        hs = [mth(hs[256 * k:256 * k + 256]) for k in range(len(hs) // 256)]
+        level += 1
     text = "%s\n%d\n%s\n" % (ORIGIN, size, b64(mth(leaves)))
     with open(chain_key_file) as f:
         skey = f.read().strip()
@@ -492,6 +506,8 @@ def main():
         differ("a decryption entry of another trustee", E[:ri - 1] + [resign(o)] + E[ri:])
         differ("a decryption entry twice", E[:ri] + [E[ri - 1]] + E[ri:])
         differ("the result before the decryptions", E[:ci + 1] + [E[ri]] + E[ci + 1:ri])
+        # 300 more entries: two bundles, full and partial tiles at level 0 and a level-1 tile.
+        differ("300 entries of an unknown type appended", E + [b'{"type":"note","version":1}'] * 300)
         o = json.loads(E[0])
         o["manifest"]["title"]["en"] = "Changed"
         differ("the manifest changed and re-signed", [resign(o)] + E[1:])
@@ -546,6 +562,9 @@ def main():
             f.write("".join(x + "\n" for x in sorted(lines + ["f" * 64])))
         extra = ["--roll", d("roll-extra.txt"), "--ca", ca_pem]
         differ_side("a roll with one line too many", extra, extra)
+        pin = side + ["--election-hash", "00" * 32]
+        differ_side("another election pinned (--election-hash)", pin,
+                    ["--roll", d("roll.txt"), "--ca", ca_pem, "--election-hash", "00" * 32])
 
         with open(os.path.join(pki, "cards", "voter-001", "auth.crt"), "rb") as f:
             c = _x509.load_pem_x509_certificate(f.read())
