@@ -882,8 +882,11 @@ def verify(mirror, args, rep):
         if i == 0 or not o:
             continue
         t = o["type"]
-        if t != "ballot":
-            rep.ok(i, "entry.election", o["election_id"] == eid, "election id %s" % o["election_id"])
+        # verification.md §5: a ballot's election_id (inside the ballot), or the entry's field
+        oid = o["ballot"].get("election_id") if t == "ballot" and isinstance(o["ballot"], dict) else \
+            o.get("election_id", eid)
+        if t != "ballot" or oid != eid:
+            rep.ok(i, "entry.election", oid == eid, "election id %s" % oid)
         if t == "manifest":
             rep.ok(i, "entry.position", False, "a manifest entry after entry 0")
         elif t == "ceremony":

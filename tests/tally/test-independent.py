@@ -478,10 +478,10 @@ def main():
                                             else "accept it"))
             shutil.rmtree(m, ignore_errors=True)
 
-        def card_ballot(card, voter=None):
+        def card_ballot(card, voter=None, extra=()):
             out = os.path.join(tt, "extra-" + card)
             args = [TOOL, "ballot", "--dir", tt, "--card", os.path.join(pki, "cards", card),
-                    "--choice", "1", "--out", out]
+                    "--choice", "1", "--out", out] + list(extra)
             if voter:
                 args += ["--voter", os.path.join(pki, "cards", voter)]
             subprocess.run(args, check=True, capture_output=True, env=TOOL_ENV)
@@ -498,6 +498,24 @@ def main():
             differ("a ballot of card %s" % card, E[:ci] + [card_ballot(card)] + E[ci:])
         differ("a re-vote with another voter's binding",
                E[:ci] + [card_ballot("voter-003", voter="voter-004")] + E[ci:])
+        differ("a ballot with a bad proof", E[:ci] + [card_ballot("voter-005", extra=["--mutate", "proof"])] + E[ci:])
+        differ("a ballot with a bad card signature",
+               E[:ci] + [card_ballot("voter-006", extra=["--bad-signature"])] + E[ci:])
+        differ("a ballot of another election id",
+               E[:ci] + [card_ballot("voter-007", extra=["--mutate", "election-id=2027-other"])] + E[ci:])
+        o = json.loads(E[1])
+        doc = o["documents"][0]
+        raw = bytearray(base64.urlsafe_b64decode(doc["data"] + "=" * (-len(doc["data"]) % 4)))
+        k = raw.find(b'"proof"') + 20
+        raw[k] = ord("A") if raw[k] != ord("A") else ord("B")
+        doc["data"] = b64u(bytes(raw))
+        differ("a commitments file with a bad Schnorr proof", E[:1] + [resign(o)] + E[2:])
+        o = json.loads(E[ri - 1])
+        raw = bytearray(b64u_dec(o["document"]))
+        k = raw.find(b'"shares":[["') + 12 + 100
+        raw[k] = ord("A") if raw[k] != ord("A") else ord("B")
+        o["document"] = b64u(bytes(raw))
+        differ("a partial decryption with a bad share", E[:ri - 1] + [resign(o)] + E[ri:])
         differ("a non-canonical ballot entry", E[:bi] + [E[bi].replace(b'{"ballot":', b'{ "ballot":', 1)]
                + E[bi + 1:])
         differ("the ceremony entry twice", E[:2] + [E[1]] + E[2:])
