@@ -784,7 +784,7 @@ def verify(mirror, args, rep):
     name, kid, pub = vk
     text = rep.check(None, "checkpoint.signature", lambda: open_note(note, name, kid, pub))
     if not text:
-        raise Bad("checkpoint")
+        return stop(rep, "the checkpoint's signature")
 
     def body():
         lines = text.decode().split("\n")
@@ -801,10 +801,11 @@ def verify(mirror, args, rep):
         return lines[0], s, r
     cp = rep.check(None, "checkpoint.format", body)
     if not cp:
-        raise Bad("checkpoint")
+        return stop(rep, "the checkpoint's format")
     origin, size, root = cp
-    rep.ok(None, "checkpoint.origin", origin == man["chain"]["origin"] and name == origin,
-           "origin %s" % origin)
+    if not rep.ok(None, "checkpoint.origin", origin == man["chain"]["origin"] and name == origin,
+                  "origin %s" % origin):
+        return stop(rep, "the checkpoint's origin")
     if size != size0:
         raise Bad("checkpoint changed")
     cp_time = None
@@ -958,8 +959,10 @@ def verify(mirror, args, rep):
                     els += [enc(a), enc(b)]
             HA = digest(b"ippyo/v1/aggregate", *els)
         elif t == "decryption":
-            rep.ok(i, "decryption.before-close", close_index is not None and i > close_index,
-                   "after the close entry")
+            # verification.md §9: an entry before the close is not checked further
+            if not rep.ok(i, "decryption.before-close", close_index is not None and i > close_index,
+                          "after the close entry"):
+                continue
             if not rep.check(i, "decryption.signature", lambda: officials_verify(o, mf["officials"])):
                 continue
             j = o["trustee"]
@@ -980,8 +983,10 @@ def verify(mirror, args, rep):
             if result_done:
                 rep.ok(i, "result.duplicate", False, "a second result entry")
                 continue
+            if not rep.ok(i, "result.before-close", close_index is not None and i > close_index,
+                          "after the close"):
+                continue    # verification.md §10: not checked further
             result_done = True
-            rep.ok(i, "result.before-close", close_index is not None and i > close_index, "after the close")
             good = [rep.check(i, "result.signature", lambda: officials_verify(o, mf["officials"]))]
             good.append(rep.ok(i, "result.close-index", o["close_index"] == close_index,
                                "close_index %s" % o["close_index"]))
@@ -1048,6 +1053,13 @@ def verify(mirror, args, rep):
         "FAILED (%d broken)" % nf if nf else "OK", eid, hE.hex(), size, ballots_checked,
         counted if counted is not None else "-", res, "" if crl else ", revocation not checked (no CRL)"))
     return 3 if nf else 0
+
+
+def stop(rep, what):
+    """verification.md §3: nothing else can be trusted; a broken rule (exit 3)."""
+    print("1..%d" % rep.n)
+    print("# verified: FAILED (%s: the run stops)" % what)
+    return 3
 
 
 def parse_commitments(f, name):
@@ -1208,6 +1220,14 @@ def parse_partial(o, man, eid, hE):
     if len(d["shares"]) != len(man["contests"]) or any(
             len(r) != len(c["options"]) for r, c in zip(d["shares"], man["contests"])):
         raise Bad("shares shape")
+    # verification.md §9: the shares' encodings belong to the document
+    d["parsed"] = []
+    for row in d["shares"]:
+        prow = []
+        for sh in row:
+            raw = b64u(sh, 131, "share")
+            prow.append((raw, dec(raw[:33]), dec(raw[33:66]), dec(raw[66:99]), scalar(raw[99:])))
+        d["parsed"].append(prow)
     return d
 
 
@@ -1219,11 +1239,9 @@ def check_partial(d, j, mf, hE, HA, agg):
     X = mf["X"][j - 1]
     Xb = enc(X)
     out = []
-    for ci, row in enumerate(d["shares"]):
+    for ci, row in enumerate(d["parsed"]):
         orow = []
-        for oi, s in enumerate(row):
-            raw = b64u(s, 131, "share")
-            D, a, b, z = dec(raw[:33]), dec(raw[33:66]), dec(raw[66:99]), scalar(raw[99:])
+        for oi, (raw, D, a, b, z) in enumerate(row):
             alpha = agg[ci][oi][0]
             c = challenge(b"ippyo/v1/chaum-pedersen", hE, u32(j), enc(G), Xb, enc(alpha), raw[:33],
                           raw[33:66], raw[66:99])

@@ -441,6 +441,24 @@ def main():
              "a result total changed and re-signed: entry %d refused (result.total)" % ri)
         t.ok(same_rules(m3, out, ri), "ippyo-tally verify names the same entry and rules")
 
+        # The checkpoint's own signature altered: both stop at checkpoint.signature.
+        mc = d("m-checkpoint")
+        shutil.copytree(d("mirror"), mc)
+        with open(os.path.join(mc, "checkpoint"), "rb") as f:
+            note = bytearray(f.read())
+        k = note.find(("\u2014 " + ORIGIN + " ").encode()) + len(("\u2014 " + ORIGIN + " ").encode()) + 20
+        note[k] = ord("A") if note[k] != ord("A") else ord("B")
+        with open(os.path.join(mc, "checkpoint"), "wb") as f:
+            f.write(note)
+        rc, out, _ = indep(mc)
+        r = tally("verify", mc, "--threads", "1", "--json", "-q", *side)
+        rep = json.loads(r.stdout) if r.stdout else {"failures": []}
+        print("# checkpoint altered: ippyo-tally verify exit %d %s; independent exit %d" % (
+            r.returncode, [(f["entry"], f["rule"]) for f in rep["failures"]], rc))
+        t.ok(rc == r.returncode == 3 and [(f["entry"], f["rule"]) for f in rep["failures"]] ==
+             [(None, "checkpoint.signature")] and "not ok" in out and "log: checkpoint.signature" in out,
+             "the checkpoint's signature altered: both verifiers stop at checkpoint.signature, exit 3")
+
         # 4. Differential: records rewritten and re-signed (officials and chain), each
         # breaking some rules; both verifiers must report the same (entry, rule) pairs.
         def rules_of(mirror, tside=None, vside=None):
@@ -522,6 +540,8 @@ def main():
         o = json.loads(E[ri - 1])
         o["trustee"] = 2
         differ("a decryption entry of another trustee", E[:ri - 1] + [resign(o)] + E[ri:])
+        differ("the decryptions and the result before the close", E[:ci] + E[ci + 1:] + [E[ci]])
+        differ("a copy of the result before the close", E[:ci] + [E[ri]] + E[ci:])
         differ("a decryption entry twice", E[:ri] + [E[ri - 1]] + E[ri:])
         differ("the result before the decryptions", E[:ci + 1] + [E[ri]] + E[ci + 1:ri])
         # 300 more entries: two bundles, full and partial tiles at level 0 and a level-1 tile.
