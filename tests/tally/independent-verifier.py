@@ -34,12 +34,20 @@ M = total*G for every option).
 With --policy FILE (a C2SP tlog-policy): section 3's witness cosignatures and
 quorum, and the checkpoint time (the earliest verified cosignature) as T_hi.
 
-Not checked: consistency
-with an earlier run (section 4, no state file); the fork-evidence file. Path
-validation is one level (card certificate directly issued by a pinned CA, the
-signature, the CA's validity, the CA's basicConstraints), not a full RFC 5280
-implementation (name constraints, policies and key usage are not looked at).
-Proofs are checked one by one, not in batches (same verdict).
+Not checked: consistency with an earlier run (section 4: no state file, so no
+earlier checkpoints' times either); the fork-evidence file; the manifest's
+fields beyond what the checks use (ids, titles and times are not validated
+against formats.md's rules, only the keys, the trustees, the contests' limits and
+the keys and hashes are parsed). Path validation is one level (the card
+certificate issued by a given, pinned CA: issuer name, signature, both validity
+periods at T*, the CA's basicConstraints and keyCertSign), not a full RFC 5280
+implementation (name constraints, policies, the leaf's key usage and unknown
+critical extensions are not looked at). The card certificate must re-encode to
+the same DER bytes (stricter than "no trailing byte"). Proofs are checked one by
+one, not in batches (same verdict). Where verification.md says a rule stops
+further checks of an entry (§7, §9, §10), this verifier stops too, so that its
+failures are the same (entry, rule) pairs as ippyo-tally verify's
+(tests/tally/test-independent.py compares them on rewritten records).
 """
 import base64
 import datetime
