@@ -41,8 +41,8 @@ against formats.md's rules, only the keys, the trustees, the contests' limits an
 the keys and hashes are parsed). Path validation is one level (the card
 certificate issued by a given, pinned CA: issuer name, signature, both validity
 periods at T*, the CA's basicConstraints and keyCertSign), not a full RFC 5280
-implementation (name constraints, policies, the leaf's key usage and unknown
-critical extensions are not looked at). The card certificate must re-encode to
+implementation (name constraints and policies are not looked at; nor, as in
+ippyo-tally verify, the card certificate's key usages). The card certificate must re-encode to
 the same DER bytes (stricter than "no trailing byte"). Proofs are checked one by
 one, not in batches (same verdict). Where verification.md says a rule stops
 further checks of an entry (§7, §9, §10), this verifier stops too, so that its
@@ -1138,6 +1138,12 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
                 pass
             if not nb <= Tstar <= na:
                 raise Bad("the certificate is not valid at T*")
+            # verification.md §7: an unknown critical extension breaks the path (RFC 5280
+            # §4.2); the card certificate's key usages are not looked at.
+            for c in (cert, ca):
+                for ext in c.extensions:
+                    if ext.critical and isinstance(ext.value, x509.UnrecognizedExtension):
+                        raise Bad("unknown critical extension %s" % ext.oid.dotted_string)
             return ca
         raise Bad("no pinned CA issued the certificate")
     # verification.md §7: a certificate failing its own dates is not path-checked.

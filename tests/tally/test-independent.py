@@ -592,6 +592,33 @@ def main():
                            make_crl("crl-late.der", now + dt.timedelta(days=1), now + dt.timedelta(days=9)))):
             differ_side(name, ["--roll", d("roll.txt"), "--ca", ca_pem, "--crl", crl],
                         ["--roll", d("roll.txt"), "--ca", ca_pem, "--crl", crl])
+        # Card certificates from the CA with an odd profile (voter-001's key): the path
+        # check ignores the card's key usage but refuses an unknown critical extension.
+        from cryptography.x509.oid import NameOID, ObjectIdentifier
+        with open(d("pki", "cards", "voter-001", "auth.key"), "rb") as f:
+            vkey = _ser.load_pem_private_key(f.read(), None)
+        for vname, ext in (("keyUsage keyCertSign only",
+                            _x509.KeyUsage(False, False, False, False, False, True, False, False, False)),
+                           ("an unknown critical extension",
+                            _x509.UnrecognizedExtension(ObjectIdentifier("1.3.6.1.4.1.99999.1"), b"\x05\x00"))):
+            cert = (_x509.CertificateBuilder()
+                    .subject_name(_x509.Name([_x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),
+                                              _x509.NameAttribute(NameOID.COMMON_NAME, "odd profile")]))
+                    .issuer_name(ca_cert.subject).public_key(vkey.public_key())
+                    .serial_number(_x509.random_serial_number())
+                    .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=300))
+                    .add_extension(ext, critical=True).sign(ca_key, _hashes.SHA256()))
+            cdir = d("card-odd")
+            shutil.rmtree(cdir, ignore_errors=True)
+            shutil.copytree(os.path.join(pki, "cards", "voter-001"), cdir)
+            with open(os.path.join(cdir, "auth.crt"), "wb") as f:
+                f.write(cert.public_bytes(_ser.Encoding.PEM))
+            out = d("ballot-odd")
+            subprocess.run([TOOL, "ballot", "--dir", tt, "--card", cdir, "--choice", "0", "--out", out],
+                           check=True, capture_output=True, env=TOOL_ENV)
+            with open(out, "rb") as f:
+                differ("a card certificate with %s" % vname, E[:ci] + [f.read()] + E[ci:])
+
         foreign = ["--roll", d("roll.txt"), "--ca", ca_pem, "--ca", d("pki", "ca", "foreign-ca.crt")]
         differ_side("a CA that the manifest does not pin", foreign, foreign)
         with open(d("roll.txt")) as f:
