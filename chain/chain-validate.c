@@ -1,6 +1,8 @@
 /* ippyo-chaind — submissions: checks on a worker pool, proofs in batches, then the sequencer. */
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #include "chain-daemon.h"
 #include "chain-request.h"
 #include "error.h"
@@ -46,9 +48,8 @@ to_sequencer(Req *r, GBytes *entry)
 }
 
 static void
-worker(gpointer data, gpointer user_data)
+validate(ChainValidator *v)
 {
-	ChainValidator *v = user_data;
 	ChainDaemon *d = v->d;
 	Req *reqs[VALIDATE_BATCH_MAX];
 	ChainBallotCheck *checks[VALIDATE_BATCH_MAX];
@@ -125,6 +126,21 @@ worker(gpointer data, gpointer user_data)
 		else
 			to_sequencer(ballots[i], chain_ballot_check_entry(ballots[i]->check));
 	}
+}
+
+static void
+worker(gpointer data, gpointer user_data)
+{
+	ChainValidator *v = user_data;
+
+	validate(v);
+	/*
+	 * Going idle: free this thread's OpenSSL state (its DRBG above all) now.
+	 * The pool's threads are not joined, and one still exiting when the
+	 * process exits would lose it to OpenSSL's atexit cleanup.
+	 */
+	if (g_async_queue_length(v->queue) <= 0)
+		OPENSSL_thread_stop();
 }
 
 ChainValidator *

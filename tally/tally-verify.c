@@ -933,6 +933,12 @@ window_worker(gpointer data, gpointer user_data)
 	BallotShared *sh = user_data;
 
 	window_task(sh, GPOINTER_TO_SIZE(data) - 1);
+	/*
+	 * Frees this thread's OpenSSL state (its DRBG above all) now: the pool's
+	 * threads are not joined, and one still exiting when the process exits
+	 * would lose it to OpenSSL's atexit cleanup (a leak under LeakSanitizer).
+	 */
+	OPENSSL_thread_stop();
 	g_mutex_lock(&sh->lock);
 	if (--sh->pending == 0)
 		g_cond_signal(&sh->done);
