@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <openssl/x509_vfy.h>
 
 #include "error.h"
@@ -601,6 +602,7 @@ ippyo_cert_verify_chain(const ippyo_cert *leaf, const ippyo_cert *const *cas, si
 	X509_STORE *store = NULL;
 	X509_STORE_CTX *ctx = NULL;
 	X509_VERIFY_PARAM *param;
+	uint32_t flags, ku;
 	size_t i;
 	int r = IPPYO_ERR_INTERNAL;
 
@@ -614,6 +616,17 @@ ippyo_cert_verify_chain(const ippyo_cert *leaf, const ippyo_cert *const *cas, si
 	 */
 	if ((r = ippyo_cert_check_time(leaf, now)) != 0)
 		return r;
+	/*
+	 * A card's authentication certificate signs and is no CA: its keyUsage,
+	 * when present, has digitalSignature and not keyCertSign, and its
+	 * basicConstraints, when present, is not CA:TRUE.
+	 */
+	flags = X509_get_extension_flags(leaf->x509);
+	ku = X509_get_key_usage(leaf->x509);
+	if ((flags & EXFLAG_INVALID) != 0 || (flags & EXFLAG_CA) != 0 ||
+	    ((flags & EXFLAG_KUSAGE) != 0 &&
+	    ((ku & KU_DIGITAL_SIGNATURE) == 0 || (ku & KU_KEY_CERT_SIGN) != 0)))
+		return IPPYO_ERR_CERT_UNTRUSTED;
 	if ((store = X509_STORE_new()) == NULL ||
 	    (ctx = X509_STORE_CTX_new()) == NULL) {
 		r = IPPYO_ERR_ALLOC;

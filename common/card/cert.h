@@ -86,7 +86,8 @@ int ippyo_crl_validity(const ippyo_crl *crl, int64_t *this_update,
  * be issued by the leaf's CA and be current at now. Results:
  * 0, IPPYO_ERR_CERT_EXPIRED, IPPYO_ERR_CERT_NOT_YET_VALID (the leaf or a CA),
  * IPPYO_ERR_CERT_REVOKED, IPPYO_ERR_CRL_INVALID (stale, not yet valid, badly
- * signed or missing CRL), IPPYO_ERR_CERT_UNTRUSTED (anything else).
+ * signed or missing CRL), IPPYO_ERR_CERT_UNTRUSTED (anything else, among it
+ * a leaf whose keyUsage lacks digitalSignature or that is marked a CA).
  */
 int ippyo_cert_verify_chain(const ippyo_cert *leaf, const ippyo_cert *const *cas,
     size_t n, const ippyo_crl *crl, int64_t now) IPPYO_WUR;

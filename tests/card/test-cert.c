@@ -277,6 +277,77 @@ test_signature(void)
 	ippyo_cert_free(other);
 }
 
+/*
+ * Issues, with openssl(1), a certificate for voter-001's key from the auth CA
+ * with the given extensions (an openssl config section), and loads it.
+ */
+static ippyo_cert *
+issue(const char *dir, const char *name, const char *extensions)
+{
+	char *cnf = g_build_filename(dir, "ext.cnf", NULL);
+	char *csr = g_build_filename(dir, "req.csr", NULL);
+	char *crt = g_strdup_printf("%s/%s.crt", dir, name);
+	char *key = pki_path("cards", "voter-001", "auth.key");
+	char *ca = pki_path("ca", "auth-ca.crt", NULL), *ca_key = pki_path("ca", "auth-ca.key", NULL);
+	char *ext = g_strdup_printf("[card]\n%s\n", extensions);
+	const char *req_argv[] = { "openssl", "req", "-new", "-key", key, "-subj",
+	    "/C=JP/CN=usage-test", "-out", csr, NULL };
+	const char *x509_argv[] = { "openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey",
+	    ca_key, "-set_serial", "4242", "-days", "30", "-extfile", cnf, "-extensions", "card",
+	    "-out", crt, NULL };
+	ippyo_cert *c = NULL;
+
+	g_assert_true(g_file_set_contents(cnf, ext, -1, NULL));
+	g_free(openssl_out(req_argv));
+	g_free(openssl_out(x509_argv));
+	g_assert_cmpint(ippyo_cert_load_file(crt, &c), ==, 0);
+	g_unlink(cnf);
+	g_unlink(csr);
+	g_unlink(crt);
+	g_free(cnf);
+	g_free(csr);
+	g_free(crt);
+	g_free(key);
+	g_free(ca);
+	g_free(ca_key);
+	g_free(ext);
+	return c;
+}
+
+/* A card certificate that cannot sign, or that is a CA, does not chain. */
+static void
+test_leaf_usage(void)
+{
+	char *dir = g_dir_make_tmp("ippyo-cert-XXXXXX", NULL);
+	ippyo_cert *ca = load("ca", "auth-ca.crt", NULL);
+	const ippyo_cert *cas[] = { ca };
+	int64_t now = (int64_t)time(NULL);
+	static const struct {
+		const char *name, *ext;
+		int want;
+	} cases[] = {
+		/* the test PKI's profile (docs/card.md): accepted */
+		{ "auth", "keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth", 0 },
+		{ "no-key-usage", "subjectKeyIdentifier=hash", 0 },
+		{ "cert-sign", "keyUsage=critical,keyCertSign", IPPYO_ERR_CERT_UNTRUSTED },
+		{ "non-repudiation", "keyUsage=critical,nonRepudiation", IPPYO_ERR_CERT_UNTRUSTED },
+		{ "ca", "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature",
+		  IPPYO_ERR_CERT_UNTRUSTED },
+	};
+
+	g_assert_nonnull(dir);
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		ippyo_cert *c = issue(dir, cases[i].name, cases[i].ext);
+
+		g_test_message("%s", cases[i].name);
+		g_assert_cmpint(ippyo_cert_verify_chain(c, cas, 1, NULL, now), ==, cases[i].want);
+		ippyo_cert_free(c);
+	}
+	ippyo_cert_free(ca);
+	g_rmdir(dir);
+	g_free(dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -289,6 +360,7 @@ main(int argc, char **argv)
 	g_test_add_func("/ippyo/cert/describe", test_describe);
 	g_test_add_func("/ippyo/cert/parse-strict", test_parse_strict);
 	g_test_add_func("/ippyo/cert/chain", test_chain);
+	g_test_add_func("/ippyo/cert/leaf-usage", test_leaf_usage);
 	g_test_add_func("/ippyo/cert/signature", test_signature);
 	return g_test_run();
 }

@@ -40,9 +40,9 @@ fields beyond what the checks use (ids, titles and times are not validated
 against formats.md's rules, only the keys, the trustees, the contests' limits and
 the keys and hashes are parsed). Path validation is one level (the card
 certificate issued by a given, pinned CA: issuer name, signature, both validity
-periods at T*, the CA's basicConstraints and keyCertSign), not a full RFC 5280
-implementation (name constraints and policies are not looked at; nor, as in
-ippyo-tally verify, the card certificate's key usages). The card certificate must re-encode to
+periods at T*, the CA's basicConstraints and keyCertSign, the card's keyUsage
+and CA flag), not a full RFC 5280 implementation (name constraints and policies
+are not looked at). The card certificate must re-encode to
 the same DER bytes (stricter than "no trailing byte"). Proofs are checked one by
 one, not in batches (same verdict). Where verification.md says a rule stops
 further checks of an entry (§7, §9, §10), this verifier stops too, so that its
@@ -1139,11 +1139,22 @@ def check_ballot(i, o, man, mf, hE, Kb, roll, cas, crl, T_lo, T_hi, rep):
             if not nb <= Tstar <= na:
                 raise Bad("the certificate is not valid at T*")
             # verification.md §7: an unknown critical extension breaks the path (RFC 5280
-            # §4.2); the card certificate's key usages are not looked at.
+            # §4.2); the card certificate signs and is no CA.
             for c in (cert, ca):
                 for ext in c.extensions:
                     if ext.critical and isinstance(ext.value, x509.UnrecognizedExtension):
                         raise Bad("unknown critical extension %s" % ext.oid.dotted_string)
+            try:
+                ku = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+                if not ku.digital_signature or ku.key_cert_sign:
+                    raise Bad("the card certificate's keyUsage does not sign, or signs certificates")
+            except x509.ExtensionNotFound:
+                pass
+            try:
+                if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+                    raise Bad("the card certificate is a CA")
+            except x509.ExtensionNotFound:
+                pass
             return ca
         raise Bad("no pinned CA issued the certificate")
     # verification.md §7: a certificate failing its own dates is not path-checked.

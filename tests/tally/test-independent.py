@@ -595,12 +595,14 @@ def main():
             differ_side(name, ["--roll", d("roll.txt"), "--ca", ca_pem, "--crl", crl],
                         ["--roll", d("roll.txt"), "--ca", ca_pem, "--crl", crl])
         # Card certificates from the CA with an odd profile (voter-001's key): the path
-        # check ignores the card's key usage but refuses an unknown critical extension.
+        # check refuses a card that cannot sign or is a CA, and an unknown critical
+        # extension.
         from cryptography.x509.oid import NameOID, ObjectIdentifier
         with open(d("pki", "cards", "voter-001", "auth.key"), "rb") as f:
             vkey = _ser.load_pem_private_key(f.read(), None)
         for vname, ext in (("keyUsage keyCertSign only",
                             _x509.KeyUsage(False, False, False, False, False, True, False, False, False)),
+                           ("basicConstraints CA:TRUE", _x509.BasicConstraints(ca=True, path_length=None)),
                            ("an unknown critical extension",
                             _x509.UnrecognizedExtension(ObjectIdentifier("1.3.6.1.4.1.99999.1"), b"\x05\x00"))):
             cert = (_x509.CertificateBuilder()
